@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { Principal } from '../common/auth/principal.js';
+import { Role } from '../common/auth/role.enum.js';
+import { AppException } from '../common/errors/app-exception.js';
+import { ErrorCode } from '../common/errors/error-code.enum.js';
+import { decodeCursor, encodeCursor } from '../common/pagination/cursor.js';
+import { DEFAULT_PAGE_SIZE, PageQueryDto } from '../common/pagination/page-query.dto.js';
+import { Page } from '../common/pagination/page.js';
+import { TenantTransaction } from '../database/tenant-transaction.js';
+import { ApiKeyAuthenticator } from './api-key-authenticator.js';
+import { ApiKey } from './api-key.entity.js';
+import { generateApiKey } from './api-key-secret.js';
+import { ApiKeyDto, CreatedApiKeyDto } from './dto/api-key.dto.js';
+import { CreateApiKeyDto } from './dto/create-api-key.dto.js';
+
+@Injectable()
+export class ApiKeysService {
+  constructor(
+    private readonly tenantTransaction: TenantTransaction,
+    private readonly authenticator: ApiKeyAuthenticator,
+  ) {}
+
+  create(principal: Principal, dto: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
+    return this.tenantTransaction.run(principal.tenantId, (manager) =>
+      this.issue(manager, principal.tenantId, dto.name, dto.role, principal.keyId),
+    );
+  }
+
+  /** Creates a key inside the caller's tenant transaction (also used when a tenant is created). */
+  async issue(manager: EntityManager, tenantId: string, name: string, role: Role, createdByKeyId: string | null): Promise<CreatedApiKeyDto> {
+    const { key, prefix, hash } = generateApiKey();
+    const entity = manager.create(ApiKey, { id: randomUUID(), tenantId, name, role, prefix, keyHash: hash, createdByKeyId, lastUsedAt: null, revokedAt: null });
+    await manager.insert(ApiKey, entity);
+    const saved = await manager.findOneByOrFail(ApiKey, { id: entity.id });
+    return { ...ApiKeyDto.from(saved), key };
+  }
+
+  list(principal: Principal, query: PageQueryDto): Promise<Page<ApiKeyDto>> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    return this.tenantTransaction.run(principal.tenantId, async (manager) => {
+      const qb = manager.createQueryBuilder(ApiKey, 'k').where('k.tenant_id = :tenantId', { tenantId: principal.tenantId });
+      if (query.cursor) {
+        const [createdAt, id] = decodeCursor(query.cursor);
+        qb.andWhere('(k.created_at, k.id) < (:createdAt, :id)', { createdAt, id });
+      }
+      const rows = await qb.orderBy('k.created_at', 'DESC').addOrderBy('k.id', 'DESC').take(limit + 1).getMany();
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        data: page.map((k) => ApiKeyDto.from(k)),
+        nextCursor: rows.length > limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
+      };
+    });
+  }
+
+  get(principal: Principal, id: string): Promise<ApiKeyDto> {
+    return this.tenantTransaction.run(principal.tenantId, async (manager) => ApiKeyDto.from(await this.findOrThrow(manager, principal.tenantId, id)));
+  }
+
+  async revoke(principal: Principal, id: string): Promise<ApiKeyDto> {
+    const revoked = await this.tenantTransaction.run(principal.tenantId, async (manager) => {
+      const key = await this.findOrThrow(manager, principal.tenantId, id);
+      if (!key.revokedAt) {
+        await manager.update(ApiKey, { id, tenantId: principal.tenantId }, { revokedAt: new Date() });
+      }
+      return manager.findOneByOrFail(ApiKey, { id });
+    });
+    await this.authenticator.invalidate(revoked.prefix);
+    return ApiKeyDto.from(revoked);
+  }
+
+  private async findOrThrow(manager: EntityManager, tenantId: string, id: string): Promise<ApiKey> {
+    const key = await manager.findOneBy(ApiKey, { id, tenantId });
+    if (!key) throw new AppException(ErrorCode.API_KEY_NOT_FOUND, `API key ${id} not found`);
+    return key;
+  }
+}

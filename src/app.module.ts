@@ -1,0 +1,35 @@
+import type { Writable } from 'node:stream';
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { ApiKeysModule } from './api-keys/api-keys.module.js';
+import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
+import { loggerOptions } from './common/http/logger.options.js';
+import { createValidationPipe } from './common/http/validation.pipe.js';
+import { AppConfig } from './config/app-config.js';
+import { AppConfigModule } from './config/app-config.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
+import { TenantsModule } from './tenants/tenants.module.js';
+
+@Module({})
+export class AppModule {
+  /** `env` overrides environment variables and `logStream` captures logs (tests, CLIs); production passes neither. */
+  static forRoot(env?: Record<string, string | undefined>, logStream?: Writable): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(env),
+        LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: (config: AppConfig) => loggerOptions(config, logStream) }),
+        DatabaseModule,
+        HealthModule,
+        ApiKeysModule,
+        TenantsModule,
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+      ],
+    };
+  }
+}

@@ -1,0 +1,5 @@
+export enum Role {
+  Admin = 'admin',
+  Operator = 'operator',
+  Auditor = 'auditor',
+}

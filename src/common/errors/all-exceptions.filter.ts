@@ -1,0 +1,80 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { AppException } from './app-exception.js';
+import { ErrorCode } from './error-code.enum.js';
+import { ERROR_HTTP_STATUS } from './error-http-status.map.js';
+import { ApiRequest } from '../http/api-request.js';
+
+interface Resolved {
+  status: number;
+  code: ErrorCode;
+  message: string;
+  details?: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+const STATUS_CODES: Record<number, ErrorCode> = {
+  400: ErrorCode.VALIDATION_FAILED,
+  401: ErrorCode.UNAUTHENTICATED,
+  403: ErrorCode.FORBIDDEN,
+  404: ErrorCode.ROUTE_NOT_FOUND,
+  405: ErrorCode.METHOD_NOT_ALLOWED,
+  413: ErrorCode.PAYLOAD_TOO_LARGE,
+  415: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+  429: ErrorCode.RATE_LIMITED,
+  503: ErrorCode.SERVICE_UNAVAILABLE,
+};
+
+/**
+ * The single place where errors become HTTP responses: `{ error: { code, message, requestId, details? } }`.
+ * Anything unexpected becomes a bare 500 with the request id; its stack goes to the log, never to the caller.
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<ApiRequest>();
+    const response = http.getResponse();
+    const resolved = this.resolve(exception);
+    if (resolved.status >= 500 && resolved.code === ErrorCode.INTERNAL_ERROR) {
+      const error = exception instanceof Error ? exception : new Error(String(exception));
+      this.logger.error({ requestId: request.id, err: { name: error.name, message: error.message, stack: error.stack } }, 'Unhandled error');
+    }
+    request.failure = { code: resolved.code, status: resolved.status };
+    const adapter = this.adapterHost.httpAdapter;
+    for (const [name, value] of Object.entries(resolved.headers ?? {})) adapter.setHeader(response, name, value);
+    adapter.reply(
+      response,
+      { error: { code: resolved.code, message: resolved.message, requestId: request.id, ...(resolved.details ? { details: resolved.details } : {}) } },
+      resolved.status,
+    );
+  }
+
+  private resolve(exception: unknown): Resolved {
+    if (exception instanceof AppException) {
+      return { status: ERROR_HTTP_STATUS[exception.code], code: exception.code, message: exception.message, details: exception.details, headers: exception.headers };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const code = STATUS_CODES[status];
+      if (code) return { status, code, message: this.httpMessage(exception, code) };
+    }
+    // Fastify's own errors (body parsing, content type, size) carry a statusCode and an FST_ code.
+    const fastifyStatus = (exception as { statusCode?: number } | null)?.statusCode;
+    if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
+      const code = fastifyStatus === 400 ? ErrorCode.MALFORMED_BODY : (STATUS_CODES[fastifyStatus] ?? ErrorCode.VALIDATION_FAILED);
+      return { status: fastifyStatus, code, message: fastifyStatus === 400 ? 'The request body is not valid JSON' : (exception as Error).message };
+    }
+    return { status: 500, code: ErrorCode.INTERNAL_ERROR, message: 'Internal error' };
+  }
+
+  private httpMessage(exception: HttpException, code: ErrorCode): string {
+    if (code === ErrorCode.ROUTE_NOT_FOUND) return 'No such route';
+    if (code === ErrorCode.RATE_LIMITED) return 'Too many requests';
+    return exception.message;
+  }
+}

@@ -1,0 +1,29 @@
+import type { Writable } from 'node:stream';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Params } from 'nestjs-pino';
+import { AppConfig } from '../../config/app-config.js';
+import { REQUEST_ID_PROPERTY } from './request-id.js';
+
+/** Keys whose values are secrets wherever they appear in a logged object. */
+const SECRET_KEYS = ['authorization', 'connectToken', 'token', 'apiKey', 'key', 'password', 'value', 'content', 'secret', 'cookie'];
+
+/**
+ * Structured JSON logs. Requests are logged by method, url, status and id only: headers and bodies never
+ * reach a log line, and secret-named keys are censored anywhere in a logged object as a second guard.
+ */
+export function loggerOptions(config: AppConfig, stream?: Writable): Params {
+  return {
+    pinoHttp: {
+      stream,
+      level: config.logLevel,
+      genReqId: (req: IncomingMessage) => (req as unknown as Record<string, string>)[REQUEST_ID_PROPERTY],
+      redact: { paths: SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]), censor: '[REDACTED]' },
+      serializers: {
+        req: (req: IncomingMessage & { id?: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
+      },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+      quietReqLogger: true,
+    },
+  };
+}

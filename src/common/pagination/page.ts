@@ -1,0 +1,5 @@
+/** The list envelope of every list endpoint. */
+export interface Page<T> {
+  data: T[];
+  nextCursor: string | null;
+}

@@ -1,0 +1,5 @@
+import { ApiKey } from '../api-keys/api-key.entity.js';
+import { Tenant } from '../tenants/tenant.entity.js';
+
+/** Every entity; each feature adds its own here. */
+export const ENTITIES = [Tenant, ApiKey];

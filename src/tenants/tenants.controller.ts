@@ -1,0 +1,30 @@
+import { Body, Controller, Get, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, PlatformOnly, Roles } from '../common/auth/auth.decorators.js';
+import type { Principal } from '../common/auth/principal.js';
+import { Role } from '../common/auth/role.enum.js';
+import { CreateTenantDto } from './dto/create-tenant.dto.js';
+import { CreatedTenantDto, TenantDto } from './dto/tenant.dto.js';
+import { TenantsService } from './tenants.service.js';
+
+@ApiTags('Admin')
+@Controller('v1')
+export class TenantsController {
+  constructor(private readonly tenants: TenantsService) {}
+
+  @Post('tenants')
+  @PlatformOnly()
+  @ApiOperation({ summary: 'Create a tenant (platform key only)', description: 'Returns the tenant and its first admin API key, shown once.' })
+  @ApiCreatedResponse({ type: CreatedTenantDto })
+  create(@Body() dto: CreateTenantDto): Promise<CreatedTenantDto> {
+    return this.tenants.create(dto.name);
+  }
+
+  @Get('tenant')
+  @Roles(Role.Admin, Role.Operator, Role.Auditor)
+  @ApiOperation({ summary: 'The tenant of the calling key' })
+  @ApiOkResponse({ type: TenantDto })
+  current(@CurrentPrincipal() principal: Principal): Promise<TenantDto> {
+    return this.tenants.get(principal.tenantId);
+  }
+}

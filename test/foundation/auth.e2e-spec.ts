@@ -1,0 +1,80 @@
+import { TestApp, TestTenant, TEST_PLATFORM_KEY } from '../support/test-app.js';
+
+describe('authentication and roles', () => {
+  let t: TestApp;
+  let tenant: TestTenant;
+
+  beforeAll(async () => {
+    t = await TestApp.start();
+    tenant = await t.createTenant();
+  });
+  afterAll(() => t.close());
+
+  it('refuses a request without a key with 401 UNAUTHENTICATED', async () => {
+    const res = await t.http().get('/v1/api-keys').expect(401);
+    expect(res.body.error.code).toBe('UNAUTHENTICATED');
+    expect(res.headers['www-authenticate']).toBe('Bearer');
+  });
+
+  it('refuses an unknown key and a malformed one', async () => {
+    for (const key of ['wrk_aaaaaaaaaaaa_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'nonsense', tenant.adminKey + 'x']) {
+      const res = await t.http().get('/v1/api-keys').set('Authorization', `Bearer ${key}`).expect(401);
+      expect(res.body.error.code).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it('lets a key work until it is revoked, then answers 401 at once', async () => {
+    const operator = await t.createKey(tenant, 'operator');
+    await t.http().get('/v1/tenant').set('Authorization', `Bearer ${operator.key}`).expect(200);
+    await t.http().post(`/v1/api-keys/${operator.id}/revoke`).set('Authorization', `Bearer ${tenant.adminKey}`).expect(200);
+    const res = await t.http().get('/v1/tenant').set('Authorization', `Bearer ${operator.key}`).expect(401);
+    expect(res.body.error.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('gives 403 FORBIDDEN to roles outside a route\'s rights', async () => {
+    const operator = await t.createKey(tenant, 'operator');
+    const auditor = await t.createKey(tenant, 'auditor');
+    for (const key of [operator.key, auditor.key]) {
+      const res = await t.http().post('/v1/api-keys').set('Authorization', `Bearer ${key}`).send({ name: 'x', role: 'admin' }).expect(403);
+      expect(res.body.error.code).toBe('FORBIDDEN');
+    }
+  });
+
+  it('keeps the platform key to tenant creation only', async () => {
+    await t.http().get('/v1/api-keys').set('Authorization', `Bearer ${TEST_PLATFORM_KEY}`).expect(401);
+    await t.http().post('/v1/tenants').set('Authorization', `Bearer ${tenant.adminKey}`).send({ name: 'x' }).expect(401);
+  });
+
+  it('shows a key once: lists and reads never return the secret', async () => {
+    const created = await t.createKey(tenant, 'auditor');
+    const list = await t.http().get('/v1/api-keys?limit=500').set('Authorization', `Bearer ${tenant.adminKey}`).expect(200);
+    const one = await t.http().get(`/v1/api-keys/${created.id}`).set('Authorization', `Bearer ${tenant.adminKey}`).expect(200);
+    expect(JSON.stringify(list.body)).not.toContain(created.key.slice(17));
+    expect(JSON.stringify(one.body)).not.toContain(created.key.slice(17));
+    expect(one.body).toMatchObject({ id: created.id, role: 'auditor', revokedAt: null });
+    expect(one.body.key).toBeUndefined();
+  });
+
+  it('pages API keys with an opaque cursor, no key lost or repeated', async () => {
+    const other = await t.createTenant();
+    const made = new Set<string>([]);
+    for (let i = 0; i < 5; i++) made.add((await t.createKey(other, 'operator')).id);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const url: string = `/v1/api-keys?limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+      const res = await t.http().get(url).set('Authorization', `Bearer ${other.adminKey}`).expect(200);
+      expect(res.body.data.length).toBeLessThanOrEqual(2);
+      seen.push(...res.body.data.map((k: { id: string }) => k.id));
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    expect(seen).toHaveLength(6); // 5 + the initial admin key
+    expect(new Set(seen).size).toBe(6);
+    for (const id of made) expect(seen).toContain(id);
+  });
+
+  it('rejects a forged cursor with 400', async () => {
+    const res = await t.http().get('/v1/api-keys?cursor=bm90LWpzb24').set('Authorization', `Bearer ${tenant.adminKey}`).expect(400);
+    expect(res.body.error.code).toBe('VALIDATION_FAILED');
+  });
+});
