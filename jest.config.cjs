@@ -13,5 +13,6 @@ module.exports = {
   transform: { '^.+\\.(t|j)s$': swc },
   globalSetup: '<rootDir>/test/setup/global-setup.mjs',
   globalTeardown: '<rootDir>/test/setup/global-teardown.mjs',
+  setupFiles: ['reflect-metadata'],
   testTimeout: 30000,
 };

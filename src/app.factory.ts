@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
+import { loadEnvironment } from './config/load-environment.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './common/http/request-id.js';
 import { setupSwagger } from './common/http/setup-swagger.js';
 
@@ -18,6 +19,8 @@ export interface CreateAppOptions {
 
 /** Builds the real application: used by main.ts, the e2e tests and the benchmark alike. */
 export async function createApp(options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  // Fail fast, before Nest starts anything, with every bad variable named.
+  loadEnvironment(options.env);
   const adapter = new FastifyAdapter({
     genReqId: requestIdFor,
     bodyLimit: BODY_LIMIT_BYTES,

@@ -60,14 +60,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
+      // Fastify's body-parser errors arrive wrapped, with the parser error as cause.
+      if (status === 400 && typeof (exception.cause as { statusCode?: unknown } | undefined)?.statusCode === 'number') {
+        return { status, code: ErrorCode.MALFORMED_BODY, message: 'The request body is not valid JSON' };
+      }
       const code = STATUS_CODES[status];
       if (code) return { status, code, message: this.httpMessage(exception, code) };
-    }
-    // Fastify's own errors (body parsing, content type, size) carry a statusCode and an FST_ code.
-    const fastifyStatus = (exception as { statusCode?: number } | null)?.statusCode;
-    if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
-      const code = fastifyStatus === 400 ? ErrorCode.MALFORMED_BODY : (STATUS_CODES[fastifyStatus] ?? ErrorCode.VALIDATION_FAILED);
-      return { status: fastifyStatus, code, message: fastifyStatus === 400 ? 'The request body is not valid JSON' : (exception as Error).message };
     }
     return { status: 500, code: ErrorCode.INTERNAL_ERROR, message: 'Internal error' };
   }

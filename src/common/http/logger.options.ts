@@ -1,3 +1,4 @@
+import { RequestMethod } from '@nestjs/common';
 import type { Writable } from 'node:stream';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
@@ -13,6 +14,7 @@ const SECRET_KEYS = ['authorization', 'connectToken', 'token', 'apiKey', 'key', 
  */
 export function loggerOptions(config: AppConfig, stream?: Writable): Params {
   return {
+    forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
     pinoHttp: {
       stream,
       level: config.logLevel,
