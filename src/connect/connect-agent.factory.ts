@@ -1,0 +1,73 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+
+/** `code` of the error a socket is destroyed with when it cannot connect in time (ours, not Node's). */
+export const CONNECT_TIMEOUT_CODE = 'ERR_CONNECT_SOCKET_TIMEOUT';
+
+/**
+ * Idle keep-alive sockets are closed after this long, below the usual 5 s server keep-alive, so a POST
+ * (never retried) is not written to a socket the server is about to close.
+ */
+const FREE_SOCKET_TIMEOUT_MS = 4_000;
+
+export interface ConnectAgentSettings {
+  connectTimeoutMs: number;
+  maxSockets: number;
+}
+
+/**
+ * Destroys a socket that has not finished connecting (TCP, and the TLS handshake for https) within
+ * `timeoutMs`. The timer runs per new socket, not per request, and stops once the socket is usable, so a
+ * slow *response* is left to the request timeout: that is what tells "cannot connect" from "slow".
+ */
+function armConnectTimer(socket: Duplex | null | undefined, timeoutMs: number, readyEvent: 'connect' | 'secureConnect'): void {
+  if (!socket) return;
+  // The agent's free-socket idle timeout would otherwise also apply while connecting and surface as a request timeout.
+  (socket as Socket).setTimeout(0);
+  const timer = setTimeout(() => {
+    socket.destroy(Object.assign(new Error(`could not connect within ${timeoutMs} ms`), { code: CONNECT_TIMEOUT_CODE }));
+  }, timeoutMs);
+  const clear = () => clearTimeout(timer);
+  socket.once(readyEvent, clear);
+  socket.once('close', clear);
+}
+
+class ConnectHttpAgent extends http.Agent {
+  constructor(private readonly connectTimeoutMs: number, options: http.AgentOptions) {
+    super(options);
+  }
+
+  override createConnection(options: http.ClientRequestArgs, callback?: (err: Error | null, stream: Duplex) => void) {
+    const socket = super.createConnection(options, callback);
+    armConnectTimer(socket, this.connectTimeoutMs, 'connect');
+    return socket;
+  }
+}
+
+class ConnectHttpsAgent extends https.Agent {
+  constructor(private readonly connectTimeoutMs: number, options: https.AgentOptions) {
+    super(options);
+  }
+
+  override createConnection(options: https.RequestOptions, callback?: (err: Error | null, stream: Duplex) => void) {
+    const socket = super.createConnection(options, callback);
+    armConnectTimer(socket, this.connectTimeoutMs, 'secureConnect');
+    return socket;
+  }
+}
+
+/** One bounded keep-alive agent for one Connect server; only the scheme of `baseUrl` is ever used. */
+export function createConnectAgent(baseUrl: URL, settings: ConnectAgentSettings): http.Agent {
+  const options: http.AgentOptions = {
+    keepAlive: true,
+    maxSockets: settings.maxSockets,
+    maxFreeSockets: settings.maxSockets,
+    timeout: FREE_SOCKET_TIMEOUT_MS,
+    scheduling: 'lifo',
+  };
+  return baseUrl.protocol === 'https:'
+    ? new ConnectHttpsAgent(settings.connectTimeoutMs, options)
+    : new ConnectHttpAgent(settings.connectTimeoutMs, options);
+}

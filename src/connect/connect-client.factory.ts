@@ -1,0 +1,64 @@
+import { HttpService } from '@nestjs/axios';
+import { Injectable } from '@nestjs/common';
+import { AppException } from '../common/errors/app-exception.js';
+import { ErrorCode } from '../common/errors/error-code.enum.js';
+import { AppConfig } from '../config/app-config.js';
+import { CircuitBreaker } from './circuit-breaker.js';
+import { createConnectAgent } from './connect-agent.factory.js';
+import { ConnectClient, type ConnectAccountCredentials } from './connect-client.js';
+import { RetryPolicy } from './retry-policy.js';
+
+export type ConnectSettings = AppConfig['connect'];
+
+/** Per-client adjustments: any setting, plus clocks and sleep so tests need not wait for real. */
+export interface ConnectClientOverrides extends Partial<ConnectSettings> {
+  sleep?: (ms: number) => Promise<unknown>;
+  random?: () => number;
+  now?: () => number;
+}
+
+/**
+ * Creates one ConnectClient per connected account. Each client gets its own keep-alive agent, retry
+ * policy and circuit breaker, and shares the HttpService's axios instance (used via `axiosRef`). Whoever
+ * keeps the clients (the account registry) must call `destroy()` on one it drops.
+ */
+@Injectable()
+export class ConnectClientFactory {
+  private readonly settings: ConnectSettings;
+
+  constructor(
+    private readonly httpService: HttpService,
+    config: AppConfig,
+  ) {
+    this.settings = config.connect;
+  }
+
+  create(credentials: ConnectAccountCredentials, overrides: ConnectClientOverrides = {}): ConnectClient {
+    const settings = { ...this.settings, ...overrides };
+    const url = ConnectClientFactory.parseBaseUrl(credentials.baseUrl);
+    return new ConnectClient(
+      { ...credentials, baseUrl: `${url.origin}${url.pathname}` },
+      {
+        axios: this.httpService.axiosRef,
+        agent: createConnectAgent(url, settings),
+        retry: new RetryPolicy(settings),
+        breaker: new CircuitBreaker(settings),
+        requestTimeoutMs: settings.requestTimeoutMs,
+      },
+    );
+  }
+
+  /** Credentials in the URL would travel as Basic auth next to the token; a query or fragment would be dropped. */
+  private static parseBaseUrl(baseUrl: string): URL {
+    let url: URL | undefined;
+    try {
+      url = new URL(baseUrl);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password || url.search || url.hash) {
+      throw new AppException(ErrorCode.VALIDATION_FAILED, 'The Connect server URL must be an http(s) URL without credentials, query or fragment');
+    }
+    return url;
+  }
+}
