@@ -24,6 +24,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   const adapter = new FastifyAdapter({
     genReqId: requestIdFor,
     bodyLimit: BODY_LIMIT_BYTES,
+    // Titles may stand where ids do (?by=title); Fastify's default of 100 would answer them with its own 414.
+    routerOptions: { maxParamLength: 2048 },
     trustProxy: false,
     return503OnClosing: true,
   });
@@ -38,8 +40,17 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     reply.header(REQUEST_ID_HEADER, request.id);
   });
   await app.register(helmet, {
-    // Swagger UI runs an inline bootstrap script and styles; everything else stays locked down.
-    contentSecurityPolicy: { directives: { 'script-src': ["'self'", "'unsafe-inline'"], 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } },
+    contentSecurityPolicy: {
+      directives: {
+        // Swagger UI's scripts are files under /docs (no inline script); it does use inline styles and data: images.
+        'script-src': ["'self'"],
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'img-src': ["'self'", 'data:'],
+        // Helmet's default upgrades /docs' own files to https, which breaks Swagger UI whenever it is opened over
+        // plain HTTP on any host but localhost (docker compose, a VM); behind TLS it changes nothing.
+        'upgrade-insecure-requests': null,
+      },
+    },
   });
   setupSwagger(app);
   await app.init();

@@ -2,15 +2,21 @@ import type { Writable } from 'node:stream';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { ActionsModule } from './actions/actions.module.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
+import { AuditModule } from './audit/audit.module.js';
+import { ConnectedAccountsModule } from './connected-accounts/connected-accounts.module.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { loggerOptions } from './common/http/logger.options.js';
 import { createValidationPipe } from './common/http/validation.pipe.js';
 import { AppConfig } from './config/app-config.js';
 import { AppConfigModule } from './config/app-config.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { FilesModule } from './files/files.module.js';
 import { HealthModule } from './health/health.module.js';
+import { ItemsModule } from './items/items.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
+import { VaultsModule } from './vaults/vaults.module.js';
 
 @Module({})
 export class AppModule {
@@ -22,9 +28,15 @@ export class AppModule {
         AppConfigModule.forRoot(env),
         LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: (config: AppConfig) => loggerOptions(config, logStream) }),
         DatabaseModule,
+        AuditModule,
         HealthModule,
         ApiKeysModule,
         TenantsModule,
+        ConnectedAccountsModule,
+        VaultsModule,
+        ItemsModule,
+        FilesModule,
+        ActionsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

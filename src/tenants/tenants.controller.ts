@@ -3,6 +3,8 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import { CurrentPrincipal, PlatformOnly, Roles } from '../common/auth/auth.decorators.js';
 import type { Principal } from '../common/auth/principal.js';
 import { Role } from '../common/auth/role.enum.js';
+import { AuditAction } from '../audit/audit-action.decorator.js';
+import { AuditSummaries } from '../audit/audit-summaries.js';
 import { CreateTenantDto } from './dto/create-tenant.dto.js';
 import { CreatedTenantDto, TenantDto } from './dto/tenant.dto.js';
 import { TenantsService } from './tenants.service.js';
@@ -14,6 +16,7 @@ export class TenantsController {
 
   @Post('tenants')
   @PlatformOnly()
+  @AuditAction('tenants.create', { summary: AuditSummaries.body(['name']) })
   @ApiOperation({ summary: 'Create a tenant (platform key only)', description: 'Returns the tenant and its first admin API key, shown once.' })
   @ApiCreatedResponse({ type: CreatedTenantDto })
   create(@Body() dto: CreateTenantDto): Promise<CreatedTenantDto> {
@@ -21,6 +24,7 @@ export class TenantsController {
   }
 
   @Get('tenant')
+  @AuditAction('tenants.get')
   @Roles(Role.Admin, Role.Operator, Role.Auditor)
   @ApiOperation({ summary: 'The tenant of the calling key' })
   @ApiOkResponse({ type: TenantDto })

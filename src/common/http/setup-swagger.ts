@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { moveOptionalExamplesToDescriptions } from './openapi-try-it-out.util.js';
 
 /** Tag order as an admin meets them; every route must use one of these tags. */
 export const API_TAGS = [
@@ -15,12 +16,17 @@ export const API_TAGS = [
 export function setupSwagger(app: INestApplication): void {
   const builder = new DocumentBuilder()
     .setTitle('wrk-onepassword')
-    .setDescription('Run 1Password Connect actions for Wrk workflows. Authenticate with "Authorization: Bearer <API key>".')
+    .setDescription('Run 1Password Connect actions for Wrk workflows. Authenticate with `Authorization: Bearer <API key>` (the Authorize button, scheme `api-key`).')
     .setVersion('1.0')
+    // Relative: Swagger UI calls the origin it was loaded from (an empty list fails OpenAPI linters).
+    .addServer('/')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A tenant API key (wrk_...)' }, 'api-key')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'PLATFORM_API_KEY (tenant creation only)' }, 'platform-key');
   for (const tag of API_TAGS) builder.addTag(tag.name, tag.description);
-  const document = SwaggerModule.createDocument(app, builder.build());
+  const document = moveOptionalExamplesToDescriptions(SwaggerModule.createDocument(app, builder.build()));
+  // A declared tag without routes (yet) would show as an empty section.
+  const used = new Set(Object.values(document.paths).flatMap((item) => Object.values(item ?? {}).flatMap((op) => (op as { tags?: string[] })?.tags ?? [])));
+  document.tags = document.tags?.filter((tag) => used.has(tag.name));
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
     swaggerOptions: { persistAuthorization: true, tagsSorter: undefined, operationsSorter: undefined, displayRequestDuration: true },

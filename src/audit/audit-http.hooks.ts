@@ -1,0 +1,32 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
+import { AuditActionCatalog } from './audit-action.catalog.js';
+import { AUDIT_STATE, AuditRecorder } from './audit-recorder.js';
+import { AuditWriter } from './audit-writer.js';
+
+/**
+ * Installs the audit log's Fastify hooks while the application is being built (this provider is created
+ * before Nest registers routes, which is why this is a constructor and not onModuleInit):
+ * - onRoute: records every route registered on the server, for the route walk;
+ * - onResponse: the outcome record of every /v1 request, including those refused by guards, the validation
+ *   pipe, body parsing or routing (404), which no interceptor sees;
+ * - onClose: writes what is queued once in-flight requests are done, before the database shuts down.
+ * Without an HTTP server (a standalone application context) it does nothing.
+ */
+@Injectable()
+export class AuditHttpHooks {
+  constructor(adapterHost: HttpAdapterHost, catalog: AuditActionCatalog, recorder: AuditRecorder, writer: AuditWriter) {
+    const fastify = adapterHost.httpAdapter?.getInstance?.() as FastifyInstance | undefined;
+    if (!fastify || typeof fastify.addHook !== 'function') return;
+    fastify.decorateRequest(AUDIT_STATE, null);
+    fastify.addHook('onRoute', (route) => catalog.registerRoute(route.method, route.url));
+    fastify.addHook('onResponse', (request, reply, done) => {
+      recorder.onResponse(request, reply);
+      done();
+    });
+    fastify.addHook('onClose', async () => {
+      if (!(await writer.drain())) new Logger('Audit').error('Audit records were still queued when the server closed');
+    });
+  }
+}

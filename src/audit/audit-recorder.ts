@@ -1,0 +1,194 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppException } from '../common/errors/app-exception.js';
+import { ErrorCode } from '../common/errors/error-code.enum.js';
+import type { ApiRequest } from '../common/http/api-request.js';
+import type { AuditRequestView } from './audit-action.decorator.js';
+import { AuditActionCatalog, AuditRouteMeta, isAuditedUrl } from './audit-action.catalog.js';
+import { AUDIT_EVENT_VERSION, CLIENT_CLOSED_REQUEST, CLIENT_CLOSED_STATUS, PLATFORM_CHAIN_ID } from './audit.constants.js';
+import { outcomeOf } from './audit-outcome.js';
+import type { AuditDraft, AuditResources } from './audit-record.js';
+import { cleanText, sanitizeDetails } from './audit-sanitize.util.js';
+import { AuditWriter } from './audit-writer.js';
+
+/** Request decoration (Fastify `decorateRequest`) holding a request's audit progress. */
+export const AUDIT_STATE = 'wrkAudit';
+
+export interface AuditState {
+  meta: AuditRouteMeta;
+  /** The request record, once built (by the interceptor, or at the end for requests refused earlier). */
+  request?: AuditDraft;
+  /** The request record could not be committed (the request was refused with AUDIT_UNAVAILABLE). */
+  requestFailed: boolean;
+  /** The outcome record was written. */
+  done: boolean;
+  /** What the handler added for the outcome record (annotateAudit). */
+  note?: { details?: Record<string, unknown>; resources?: AuditResources };
+}
+
+type AuditedRequest = ApiRequest & { [AUDIT_STATE]: AuditState | null };
+
+const MAX_DURATION_US = 2_147_483_647;
+
+/**
+ * Lets a handler add to its outcome record, e.g. the id of the item it created or how many rows it returned.
+ * `details` goes through the same sanitiser as summaries: no secrets.
+ */
+export function annotateAudit(request: FastifyRequest, note: { details?: Record<string, unknown>; resources?: AuditResources }): void {
+  const state = (request as AuditedRequest)[AUDIT_STATE];
+  if (!state) return;
+  state.note = { details: { ...state.note?.details, ...note.details }, resources: { ...state.note?.resources, ...note.resources } };
+}
+
+/**
+ * Turns HTTP requests into audit records: the request record (before the handler, from the interceptor) and
+ * the outcome record (when the response is finished, from the Fastify onResponse hook, or when the client
+ * went away first). Requests refused before any interceptor runs (guard, unknown route, body parsing) get
+ * both records at the end.
+ */
+@Injectable()
+export class AuditRecorder {
+  private readonly logger = new Logger('Audit');
+
+  constructor(
+    private readonly catalog: AuditActionCatalog,
+    private readonly writer: AuditWriter,
+  ) {}
+
+  /**
+   * Interceptor step: writes the request record. Returns a promise to await before the handler when the
+   * route fails closed; it rejects with 503 AUDIT_UNAVAILABLE when the record cannot be committed.
+   */
+  beforeHandler(request: FastifyRequest, reply: FastifyReply): Promise<void> | undefined {
+    if (!isAuditedUrl(request.url)) return undefined;
+    const req = request as AuditedRequest;
+    const state = this.stateOf(req);
+    if (state.request) return undefined;
+    const draft = this.requestDraft(req, state);
+    state.request = draft;
+    // A client that goes away before the answer is complete gets an outcome record too ('close' without 'finish').
+    reply.raw.on('close', () => {
+      if (!state.done && !reply.raw.writableFinished) this.finish(req, reply, true);
+    });
+    if (!state.meta.failClosed) {
+      this.writer.enqueue(draft);
+      return undefined;
+    }
+    return this.writer.commit(draft).catch(() => {
+      state.requestFailed = true;
+      throw new AppException(ErrorCode.AUDIT_UNAVAILABLE, 'The audit log cannot be written, so the request was refused; try again shortly');
+    });
+  }
+
+  /** Fastify onResponse: the outcome record (and the request record, if none was written). */
+  onResponse(request: FastifyRequest, reply: FastifyReply): void {
+    if (!isAuditedUrl(request.url)) return;
+    this.finish(request as AuditedRequest, reply, false);
+  }
+
+  private finish(req: AuditedRequest, reply: FastifyReply, aborted: boolean): void {
+    try {
+      const state = this.stateOf(req);
+      if (state.done) return;
+      state.done = true;
+      let request = state.request;
+      if (!request || state.requestFailed) {
+        request = this.requestDraft(req, state);
+        this.writer.enqueue(request);
+      }
+      const errorCode = aborted ? CLIENT_CLOSED_REQUEST : (req.failure?.code ?? null);
+      const status = aborted ? CLIENT_CLOSED_STATUS : reply.statusCode;
+      const note = state.note;
+      const response: AuditDraft = {
+        ...request,
+        id: randomUUID(),
+        type: 'response',
+        request_event_id: request.id,
+        outcome: outcomeOf(status, errorCode),
+        http_status: status,
+        error_code: errorCode,
+        duration_us: Math.min(Math.round(reply.elapsedTime * 1000), MAX_DURATION_US),
+        details: note?.details ? (sanitizeDetails(note.details) as Record<string, unknown>) : null,
+        ...this.principalColumns(req),
+        ...(note?.resources ? this.resourceColumns(note.resources, request) : undefined),
+      };
+      this.writer.enqueue(response);
+    } catch (error) {
+      // Never let auditing break the response path; the request record (if any) shows as `unknown`.
+      this.logger.error(`Could not build the outcome record of request ${req.id}: ${(error as Error).message}`);
+    }
+  }
+
+  private stateOf(req: AuditedRequest): AuditState {
+    let state = req[AUDIT_STATE];
+    if (!state) {
+      state = { meta: this.catalog.lookup(req.method, req.routeOptions?.url), requestFailed: false, done: false };
+      req[AUDIT_STATE] = state;
+    }
+    return state;
+  }
+
+  private requestDraft(req: AuditedRequest, state: AuditState): AuditDraft {
+    const meta = state.meta;
+    const params = (req.params ?? {}) as Record<string, string | undefined>;
+    let details: Record<string, unknown> | null = null;
+    let resources: AuditResources | undefined;
+    if (meta.summary || meta.resources) {
+      const view: AuditRequestView = { params, query: (req.query ?? {}) as Record<string, unknown>, body: req.body };
+      try {
+        const summary = meta.summary?.(view);
+        if (summary) details = sanitizeDetails(summary) as Record<string, unknown>;
+        resources = meta.resources?.(view);
+      } catch {
+        details = { summaryFailed: true };
+      }
+    }
+    const url = req.url;
+    const query = url.indexOf('?');
+    return {
+      id: randomUUID(),
+      type: 'request',
+      request_id: cleanText(req.id, 128) ?? '',
+      request_event_id: null,
+      action: meta.action,
+      read_only: meta.readOnly,
+      outcome: null,
+      http_status: null,
+      error_code: null,
+      ...this.principalColumns(req),
+      connected_account_id: cleanText(resources?.connectedAccountId ?? params.accountId, 200),
+      vault_id: cleanText(resources?.vaultId ?? params.vaultId, 200),
+      item_id: cleanText(resources?.itemId ?? params.itemId, 200),
+      file_id: cleanText(resources?.fileId ?? params.fileId, 200),
+      resource_id: cleanText(resources?.resourceId ?? params.id, 200),
+      method: req.method,
+      path: cleanText(query < 0 ? url : url.slice(0, query), 1024) ?? '',
+      client_ip: cleanText(req.ip, 64),
+      user_agent: cleanText(req.headers['user-agent'], 512),
+      duration_us: null,
+      details,
+      event_version: AUDIT_EVENT_VERSION,
+    };
+  }
+
+  /** Who: the tenant chain and actor columns (the guard may have identified the caller after the request record). */
+  private principalColumns(req: AuditedRequest): Pick<AuditDraft, 'tenant_id' | 'actor_type' | 'actor_key_id' | 'actor_name' | 'actor_role'> {
+    const principal = req.principal;
+    if (principal) {
+      return { tenant_id: principal.tenantId, actor_type: 'api-key', actor_key_id: principal.keyId, actor_name: cleanText(principal.keyName, 200), actor_role: principal.role };
+    }
+    if (req.platformPrincipal) return { tenant_id: PLATFORM_CHAIN_ID, actor_type: 'platform', actor_key_id: null, actor_name: 'platform key', actor_role: null };
+    return { tenant_id: PLATFORM_CHAIN_ID, actor_type: 'anonymous', actor_key_id: null, actor_name: null, actor_role: null };
+  }
+
+  private resourceColumns(resources: AuditResources, request: AuditDraft): Partial<AuditDraft> {
+    return {
+      connected_account_id: resources.connectedAccountId !== undefined ? cleanText(resources.connectedAccountId, 200) : request.connected_account_id,
+      vault_id: resources.vaultId !== undefined ? cleanText(resources.vaultId, 200) : request.vault_id,
+      item_id: resources.itemId !== undefined ? cleanText(resources.itemId, 200) : request.item_id,
+      file_id: resources.fileId !== undefined ? cleanText(resources.fileId, 200) : request.file_id,
+      resource_id: resources.resourceId !== undefined ? cleanText(resources.resourceId, 200) : request.resource_id,
+    };
+  }
+}

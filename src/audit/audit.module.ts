@@ -1,0 +1,103 @@
+import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config.js';
+import { DatabaseServer } from '../database/database-server.js';
+import { AuditActionCatalog } from './audit-action.catalog.js';
+import { AuditEventsController } from './audit-events.controller.js';
+import { AuditEventsService } from './audit-events.service.js';
+import { AuditHttpHooks } from './audit-http.hooks.js';
+import { AuditLog } from './audit-log.js';
+import { AuditMaintenance } from './audit-maintenance.js';
+import { AuditRecorder } from './audit-recorder.js';
+import { AUDIT_STORE } from './audit.tokens.js';
+import { AuditInterceptor } from './audit.interceptor.js';
+import { AuditStore, PgAuditStore } from './audit-store.js';
+import { AuditVerifier } from './audit-verifier.js';
+import { AuditWriter } from './audit-writer.js';
+
+/**
+ * The audit log: every request under /v1 leaves a request record and an outcome record (Vault-style pair,
+ * same request id, never updated), hash-chained per tenant, append-only in Postgres, readable by reviewers.
+ *
+ * HOW TO AUDIT A ROUTE (every /v1 route must; test/audit/audit-routes.e2e-spec.ts walks the router):
+ *
+ *   import { AuditAction } from '../audit/audit-action.decorator.js';
+ *   import { AuditSummaries } from '../audit/audit-summaries.js';
+ *
+ *   @Get(':vaultId/items/:itemId')
+ *   @AuditAction('items.get', { readOnly: true, reachesConnect: true })
+ *   get(...) {}
+ *
+ *   @Post(':vaultId/items')
+ *   @AuditAction('items.create', { reachesConnect: true, summary: AuditSummaries.itemWrite })
+ *   create(...) {}
+ *
+ * - The action key is `area.verb` (`items.get`, `connected-accounts.verify`, ...).
+ * - `readOnly` defaults to true for GET/HEAD, false otherwise.
+ * - `reachesConnect: true`: the request record is committed BEFORE the handler runs; if it cannot be, the
+ *   request fails with 503 AUDIT_UNAVAILABLE and the handler (hence Connect) is never called. Writes
+ *   (`readOnly: false`) fail closed the same way; `failClosed: true` forces it on a read (exports).
+ * - Resource ids come from the route params `accountId`, `vaultId`, `itemId`, `fileId` and `id`; use
+ *   `resources: (req) => ({ connectedAccountId: ... })` for ids that arrive in the body (actions/run).
+ * - `summary` stores a secret-free summary with the request record: use AuditSummaries (itemWrite, itemPatch,
+ *   connectedAccount, body([...names]), query([...names]), combine(...)). Never a token, field value or file byte.
+ * - In a handler, `annotateAudit(request, { details, resources })` (audit-recorder.ts) adds to the outcome
+ *   record, e.g. the id of a created item.
+ * - Work outside HTTP (key rewraps, jobs): inject AuditLog and call `recordSystemEvent({ ... })`.
+ *
+ * Routes outside /v1 are unaudited only if listed in UNAUDITED_ROUTES (audit.constants.ts): health, docs,
+ * docs-json, metrics.
+ */
+/** Connections of the audit writer's own pool: batches in flight at once (two may pipeline one chain). */
+const AUDIT_CONNECTIONS = 3;
+
+@Injectable()
+class AuditShutdown implements OnApplicationShutdown {
+  constructor(
+    private readonly writer: AuditWriter,
+    @Inject(AUDIT_STORE) private readonly store: AuditStore,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.writer.close(5000);
+    await this.store.close().catch(() => undefined);
+  }
+}
+
+@Global()
+@Module({
+  imports: [DiscoveryModule],
+  controllers: [AuditEventsController],
+  providers: [
+    {
+      provide: AUDIT_STORE,
+      // DataSource first: its factory applies the migrations this store relies on.
+      inject: [DatabaseServer, AppConfig, DataSource],
+      useFactory: (server: DatabaseServer, config: AppConfig) =>
+        PgAuditStore.create({
+          url: server.url,
+          appRole: config.database.appRole,
+          timeoutMs: config.audit.writeTimeoutMs,
+          size: AUDIT_CONNECTIONS,
+          onError: (error) => new Logger('Audit').warn(`Audit connection error: ${error.message}`),
+        }),
+    },
+    {
+      provide: AuditWriter,
+      inject: [AUDIT_STORE],
+      useFactory: (store: AuditStore) => new AuditWriter(store, { maxInFlight: AUDIT_CONNECTIONS, chainDepth: 2, batchMax: 200 }),
+    },
+    AuditActionCatalog,
+    AuditRecorder,
+    AuditHttpHooks,
+    AuditLog,
+    AuditEventsService,
+    AuditVerifier,
+    AuditMaintenance,
+    AuditShutdown,
+    { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
+  ],
+  exports: [AuditLog, AuditWriter],
+})
+export class AuditModule {}

@@ -1,0 +1,166 @@
+import pg from 'pg';
+import { PLATFORM_CHAIN_ID } from '../../src/audit/audit.constants.js';
+import { TestApp, TestTenant, TEST_PLATFORM_KEY } from '../support/test-app.js';
+import { adminDb, auditSettled, recordsOf } from './support/audit-kit.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+describe('audit capture: every /v1 request leaves a request record and an outcome record', () => {
+  let t: TestApp;
+  let db: pg.Client;
+  let tenant: TestTenant;
+  let admin: { id: string; key: string };
+  let auditor: { id: string; key: string };
+
+  beforeAll(async () => {
+    t = await TestApp.start();
+    db = await adminDb();
+    tenant = await t.createTenant();
+    admin = await t.createKey(tenant, 'admin');
+    auditor = await t.createKey(tenant, 'auditor');
+  });
+  afterAll(async () => {
+    await db.end();
+    await t.close();
+  });
+
+  it('records a success with actor, action, resources, request id, client, duration; the pair shares the request id', async () => {
+    const res = await t.http().get(`/v1/api-keys/${auditor.id}`).set('Authorization', `Bearer ${admin.key}`).set('User-Agent', 'wrk-workflows/2.3').set('X-Request-Id', 'wf-run-42.step-7').expect(200);
+    expect(res.headers['x-request-id']).toBe('wf-run-42.step-7');
+    await auditSettled(t.app);
+    const { request, response, all } = await recordsOf(db, 'wf-run-42.step-7');
+    expect(all).toHaveLength(2);
+    for (const record of [request, response]) {
+      expect(record).toMatchObject({
+        tenant_id: tenant.id,
+        action: 'api-keys.get',
+        read_only: true,
+        actor_type: 'api-key',
+        actor_key_id: admin.id,
+        actor_name: 'admin key',
+        actor_role: 'admin',
+        resource_id: auditor.id,
+        method: 'GET',
+        path: `/v1/api-keys/${auditor.id}`,
+        user_agent: 'wrk-workflows/2.3',
+        event_version: '1.0',
+      });
+      expect(record.client_ip).toMatch(/127\.0\.0\.1|::1/);
+    }
+    expect(request).toMatchObject({ outcome: null, http_status: null, error_code: null, duration_us: null, request_event_id: null });
+    expect(response).toMatchObject({ outcome: 'success', http_status: 200, error_code: null, request_event_id: request.id });
+    expect(response.duration_us).toBeGreaterThan(0);
+    expect(Number(response.seq)).toBeGreaterThan(Number(request.seq));
+    expect(response.recorded_at.getTime()).toBeGreaterThanOrEqual(request.recorded_at.getTime());
+  });
+
+  it('uses a generated request id when none is sent, the same as the response header', async () => {
+    const res = await t.http().get('/v1/tenant').set('Authorization', `Bearer ${auditor.key}`).expect(200);
+    const requestId = res.headers['x-request-id'];
+    expect(requestId).toMatch(UUID);
+    await auditSettled(t.app);
+    const { request, response } = await recordsOf(db, requestId);
+    expect(request).toMatchObject({ action: 'tenants.get', actor_role: 'auditor', request_id: requestId });
+    expect(response).toMatchObject({ outcome: 'success', request_id: requestId });
+  });
+
+  it('records a write with its secret-free summary, not read-only', async () => {
+    const res = await t.http().post('/v1/api-keys').set('Authorization', `Bearer ${admin.key}`).send({ name: 'ci runner', role: 'operator' }).expect(201);
+    await auditSettled(t.app);
+    const { request, response, all } = await recordsOf(db, res.headers['x-request-id']);
+    expect(request).toMatchObject({ action: 'api-keys.create', read_only: false, details: { name: 'ci runner', role: 'operator' } });
+    expect(response).toMatchObject({ outcome: 'success', http_status: 201 });
+    expect(JSON.stringify(all)).not.toContain(res.body.key.slice(17));
+  });
+
+  it('records a request without a key (401) on the platform chain, with the route\'s action', async () => {
+    const res = await t.http().get('/v1/api-keys').expect(401);
+    await auditSettled(t.app);
+    const { request, response } = await recordsOf(db, res.headers['x-request-id']);
+    for (const record of [request, response]) {
+      expect(record).toMatchObject({ tenant_id: PLATFORM_CHAIN_ID, action: 'api-keys.list', actor_type: 'anonymous', actor_key_id: null });
+    }
+    expect(response).toMatchObject({ outcome: 'denied', http_status: 401, error_code: 'UNAUTHENTICATED', request_event_id: request.id });
+  });
+
+  it('records an unknown or revoked key (401)', async () => {
+    const res = await t.http().get('/v1/tenant').set('Authorization', 'Bearer wrk_aaaaaaaaaaaa_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA').expect(401);
+    await auditSettled(t.app);
+    const { response } = await recordsOf(db, res.headers['x-request-id']);
+    expect(response).toMatchObject({ action: 'tenants.get', outcome: 'denied', error_code: 'UNAUTHENTICATED', actor_type: 'anonymous' });
+  });
+
+  it('records a wrong role (403) on the tenant\'s chain, with the actor', async () => {
+    const res = await t.http().post('/v1/api-keys').set('Authorization', `Bearer ${auditor.key}`).send({ name: 'x', role: 'admin' }).expect(403);
+    await auditSettled(t.app);
+    const { request, response } = await recordsOf(db, res.headers['x-request-id']);
+    expect(request).toMatchObject({ tenant_id: tenant.id, action: 'api-keys.create', actor_key_id: auditor.id, actor_role: 'auditor', read_only: false });
+    expect(response).toMatchObject({ outcome: 'denied', http_status: 403, error_code: 'FORBIDDEN' });
+  });
+
+  it('records validation failures (400) and malformed bodies as invalid', async () => {
+    const bad = await t.http().post('/v1/api-keys').set('Authorization', `Bearer ${admin.key}`).send({ name: '', role: 'root' }).expect(400);
+    const malformed = await t.http().post('/v1/api-keys').set('Authorization', `Bearer ${admin.key}`).set('Content-Type', 'application/json').send('{"name":').expect(400);
+    const badId = await t.http().get('/v1/api-keys/not-a-uuid').set('Authorization', `Bearer ${admin.key}`).expect(400);
+    await auditSettled(t.app);
+    expect((await recordsOf(db, bad.headers['x-request-id'])).response).toMatchObject({ action: 'api-keys.create', outcome: 'invalid', http_status: 400, error_code: 'VALIDATION_FAILED', actor_key_id: admin.id });
+    expect((await recordsOf(db, malformed.headers['x-request-id'])).response).toMatchObject({ action: 'api-keys.create', outcome: 'invalid', error_code: 'MALFORMED_BODY' });
+    expect((await recordsOf(db, badId.headers['x-request-id'])).response).toMatchObject({ action: 'api-keys.get', outcome: 'invalid', resource_id: 'not-a-uuid' });
+  });
+
+  it('records not-found of a named resource and of an unknown route under /v1', async () => {
+    const missing = await t.http().get('/v1/api-keys/6d1f0c1e-0000-4000-8000-000000000000').set('Authorization', `Bearer ${admin.key}`).expect(404);
+    const unknown = await t.http().delete('/v1/no-such-thing/123').set('Authorization', `Bearer ${admin.key}`).expect(404);
+    await auditSettled(t.app);
+    expect((await recordsOf(db, missing.headers['x-request-id'])).response).toMatchObject({ action: 'api-keys.get', outcome: 'invalid', http_status: 404, error_code: 'API_KEY_NOT_FOUND' });
+    const { request, response } = await recordsOf(db, unknown.headers['x-request-id']);
+    expect(request).toMatchObject({ action: 'route.unknown', method: 'DELETE', path: '/v1/no-such-thing/123' });
+    expect(response).toMatchObject({ outcome: 'invalid', http_status: 404, error_code: 'ROUTE_NOT_FOUND' });
+  });
+
+  it('records platform-key tenant creation on the platform chain', async () => {
+    const res = await t.http().post('/v1/tenants').set('Authorization', `Bearer ${TEST_PLATFORM_KEY}`).send({ name: 'Audited Co' }).expect(201);
+    await auditSettled(t.app);
+    const { request, response, all } = await recordsOf(db, res.headers['x-request-id']);
+    expect(request).toMatchObject({ tenant_id: PLATFORM_CHAIN_ID, action: 'tenants.create', actor_type: 'platform', details: { name: 'Audited Co' } });
+    expect(response).toMatchObject({ outcome: 'success', http_status: 201 });
+    const text = JSON.stringify(all);
+    expect(text).not.toContain(TEST_PLATFORM_KEY);
+    expect(text).not.toContain(res.body.apiKey.key.slice(17));
+  });
+
+  it('does not audit health and docs', async () => {
+    const before = await db.query('SELECT count(*)::int AS n FROM audit_events');
+    await t.http().get('/health/live').expect(200);
+    await t.http().get('/docs-json').expect(200);
+    await auditSettled(t.app);
+    const after = await db.query(`SELECT count(*)::int AS n FROM audit_events WHERE path LIKE '/health%' OR path LIKE '/docs%'`);
+    expect(after.rows[0].n).toBe(0);
+    expect(before.rows[0].n).toBeGreaterThan(0);
+  });
+
+  it('strips CR/LF and control characters: an encoded CR/LF in the path or odd bytes in the user agent forge nothing', async () => {
+    const forged = '%0D%0A%7B%22type%22%3A%22response%22%2C%22outcome%22%3A%22success%22%7D';
+    const res = await t.http().get(`/v1/api-keys/abc${forged}`).set('Authorization', `Bearer ${admin.key}`).set('User-Agent', 'agent\t\x85\x9bX').expect(400);
+    await auditSettled(t.app);
+    const { request, response, all } = await recordsOf(db, res.headers['x-request-id']);
+    expect(all).toHaveLength(2);
+    expect(request.resource_id).toBe('abc{"type":"response","outcome":"success"}');
+    expect(request.path).toBe(`/v1/api-keys/abc${forged}`);
+    expect(request.user_agent).toBe('agentX');
+    expect(response.outcome).toBe('invalid');
+    // Exported, the record is still exactly one line.
+    const exported = await t.http().get(`/v1/audit-events/export?requestId=${res.headers['x-request-id']}`).set('Authorization', `Bearer ${auditor.key}`).expect(200);
+    const lines = exported.text.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines.map((l) => JSON.parse(l).type)).toEqual(['request', 'response']);
+  });
+
+  it('audits reviewer queries themselves, with their filters', async () => {
+    const res = await t.http().get('/v1/audit-events?action=api-keys.get&outcome=success&limit=5').set('Authorization', `Bearer ${auditor.key}`).expect(200);
+    await auditSettled(t.app);
+    const { request, response } = await recordsOf(db, res.headers['x-request-id']);
+    expect(request).toMatchObject({ action: 'audit-events.list', read_only: true, actor_role: 'auditor', details: { query: { action: 'api-keys.get', outcome: 'success', limit: '5' } } });
+    expect(response.outcome).toBe('success');
+  });
+});
