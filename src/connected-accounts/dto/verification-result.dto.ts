@@ -13,7 +13,7 @@ export class VerificationResultDto {
   @ApiProperty({ nullable: true, enum: ['heartbeat', 'health', 'vaults'], description: 'The check that failed', example: null })
   failedStep: 'heartbeat' | 'health' | 'vaults' | null;
 
-  @ApiProperty({ type: 'string', nullable: true, enum: VERIFICATION_FAILURE_REASONS, enumName: 'ConnectVerificationReason', description: 'Why it failed', example: null })
+  @ApiProperty({ type: 'string', nullable: true, enum: VERIFICATION_FAILURE_REASONS, description: 'Why it failed', example: null })
   reason: ErrorCode | null;
 
   @ApiProperty({ nullable: true, example: null })
