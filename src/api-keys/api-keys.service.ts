@@ -5,8 +5,8 @@ import { Principal } from '../common/auth/principal.js';
 import { Role } from '../common/auth/role.enum.js';
 import { AppException } from '../common/errors/app-exception.js';
 import { ErrorCode } from '../common/errors/error-code.enum.js';
-import { decodeCursor, encodeCursor } from '../common/pagination/cursor.js';
-import { DEFAULT_PAGE_SIZE, PageQueryDto } from '../common/pagination/page-query.dto.js';
+import { newestFirstPage } from '../common/pagination/newest-first-page.js';
+import { PageQueryDto } from '../common/pagination/page-query.dto.js';
 import { Page } from '../common/pagination/page.js';
 import { TenantTransaction } from '../database/tenant-transaction.js';
 import { ApiKeyAuthenticator } from './api-key-authenticator.js';
@@ -38,22 +38,11 @@ export class ApiKeysService {
   }
 
   list(principal: Principal, query: PageQueryDto): Promise<Page<ApiKeyDto>> {
-    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    return this.tenantTransaction.run(principal.tenantId, async (manager) => {
-      const qb = manager.createQueryBuilder(ApiKey, 'k').where('k.tenant_id = :tenantId', { tenantId: principal.tenantId });
-      if (query.cursor) {
-        const [createdAt, id] = decodeCursor(query.cursor);
-        qb.andWhere('(k.created_at, k.id) < (:createdAt, :id)', { createdAt, id });
-      }
-      const rows = await qb.orderBy('k.created_at', 'DESC').addOrderBy('k.id', 'DESC').take(limit + 1).getMany();
-      const page = rows.slice(0, limit);
-      const last = page[page.length - 1];
-      return {
-        data: page.map((k) => ApiKeyDto.from(k)),
-        nextCursor: rows.length > limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
-      };
-    });
+    return this.tenantTransaction.run(principal.tenantId, (manager) =>
+      newestFirstPage(manager, ApiKey, principal.tenantId, query, (row) => ApiKeyDto.from(row)),
+    );
   }
+
 
   get(principal: Principal, id: string): Promise<ApiKeyDto> {
     return this.tenantTransaction.run(principal.tenantId, async (manager) => ApiKeyDto.from(await this.findOrThrow(manager, principal.tenantId, id)));

@@ -7,39 +7,14 @@ import { decodeCursor, encodeCursor } from '../common/pagination/cursor.js';
 import { DEFAULT_PAGE_SIZE } from '../common/pagination/page-query.dto.js';
 import type { Page } from '../common/pagination/page.js';
 import { TenantTransaction } from '../database/tenant-transaction.js';
+import type { AuditDraft } from './audit-record.js';
 import { AuditEventDto } from './dto/audit-event.dto.js';
 import { AuditEventFilterDto, AuditEventQueryDto, ExportFormat } from './dto/audit-event-query.dto.js';
 
-/** A row of audit_events as the pg driver returns it. */
-export interface StoredRecord {
-  id: string;
-  tenant_id: string;
+/** A row of audit_events as the pg driver returns it (bigint `seq` arrives as a string). */
+export interface StoredRecord extends AuditDraft {
   seq: string;
   recorded_at: Date;
-  type: 'request' | 'response';
-  request_id: string;
-  request_event_id: string | null;
-  action: string;
-  read_only: boolean;
-  outcome: string | null;
-  http_status: number | null;
-  error_code: string | null;
-  actor_type: string;
-  actor_key_id: string | null;
-  actor_name: string | null;
-  actor_role: string | null;
-  connected_account_id: string | null;
-  vault_id: string | null;
-  item_id: string | null;
-  file_id: string | null;
-  resource_id: string | null;
-  method: string;
-  path: string;
-  client_ip: string | null;
-  user_agent: string | null;
-  duration_us: number | null;
-  details: Record<string, unknown> | null;
-  event_version: string;
   prev_hash: Buffer;
   hash: Buffer;
 }

@@ -4,8 +4,8 @@ import { EntityManager, QueryFailedError } from 'typeorm';
 import type { Principal } from '../common/auth/principal.js';
 import { AppException } from '../common/errors/app-exception.js';
 import { ErrorCode } from '../common/errors/error-code.enum.js';
-import { decodeCursor, encodeCursor } from '../common/pagination/cursor.js';
-import { DEFAULT_PAGE_SIZE, PageQueryDto } from '../common/pagination/page-query.dto.js';
+import { newestFirstPage } from '../common/pagination/newest-first-page.js';
+import { PageQueryDto } from '../common/pagination/page-query.dto.js';
 import type { Page } from '../common/pagination/page.js';
 import { EnvelopeCipher } from '../crypto/envelope-cipher.js';
 import { PlaintextSecret } from '../crypto/plaintext-secret.js';
@@ -72,22 +72,11 @@ export class ConnectedAccountsService {
   }
 
   list(principal: Principal, query: PageQueryDto): Promise<Page<ConnectedAccountDto>> {
-    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    return this.tenantTransaction.run(principal.tenantId, async (manager) => {
-      const qb = manager.createQueryBuilder(ConnectedAccount, 'a').where('a.tenant_id = :tenantId', { tenantId: principal.tenantId });
-      if (query.cursor) {
-        const [createdAt, id] = decodeCursor(query.cursor);
-        qb.andWhere('(a.created_at, a.id) < (:createdAt, :id)', { createdAt, id });
-      }
-      const rows = await qb.orderBy('a.created_at', 'DESC').addOrderBy('a.id', 'DESC').take(limit + 1).getMany();
-      const page = rows.slice(0, limit);
-      const last = page[page.length - 1];
-      return {
-        data: page.map((a) => ConnectedAccountDto.from(a)),
-        nextCursor: rows.length > limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
-      };
-    });
+    return this.tenantTransaction.run(principal.tenantId, (manager) =>
+      newestFirstPage(manager, ConnectedAccount, principal.tenantId, query, (row) => ConnectedAccountDto.from(row)),
+    );
   }
+
 
   get(principal: Principal, accountId: string): Promise<ConnectedAccountDto> {
     return this.tenantTransaction.run(principal.tenantId, async (manager) =>
