@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export const ROOT = resolve(__dirname, '../../..');
 /** `npm run build`'s output (tsconfig.build.json), compiled here instead of into dist/ so a running service is left alone. */
@@ -29,6 +29,8 @@ function alive(pid: number): boolean {
 
 function tryLock(): boolean {
   try {
+    // The parent exists on a fresh clone too; the lock itself must be created atomically, so not recursively.
+    mkdirSync(dirname(LOCK_DIR), { recursive: true });
     mkdirSync(LOCK_DIR, { recursive: false });
     writeFileSync(join(LOCK_DIR, 'pid'), String(process.pid));
     return true;
