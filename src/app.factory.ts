@@ -1,11 +1,11 @@
 import type { Writable } from 'node:stream';
-import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { loadEnvironment } from './config/load-environment.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './common/http/request-id.js';
+import { securityHeaders } from './common/http/security-headers.js';
 import { setupSwagger } from './common/http/setup-swagger.js';
 
 // Large enough for any item; file uploads do not exist in Connect.
@@ -36,10 +36,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRequest', async (request, reply) => {
-    reply.header(REQUEST_ID_HEADER, request.id);
-  });
-  await app.register(helmet, {
+  // Security headers (helmet's, computed once: see security-headers.ts) and the request id, in one synchronous hook.
+  const headers = await securityHeaders({
     contentSecurityPolicy: {
       directives: {
         // Swagger UI's scripts are files under /docs (no inline script); it does use inline styles and data: images.
@@ -51,6 +49,12 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
         'upgrade-insecure-requests': null,
       },
     },
+  });
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const raw = reply.raw;
+    for (const [name, value] of headers) raw.setHeader(name, value);
+    reply.header(REQUEST_ID_HEADER, request.id);
+    done();
   });
   setupSwagger(app);
   await app.init();

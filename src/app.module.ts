@@ -15,6 +15,8 @@ import { DatabaseModule } from './database/database.module.js';
 import { FilesModule } from './files/files.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ItemsModule } from './items/items.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 import { VaultsModule } from './vaults/vaults.module.js';
 
@@ -31,12 +33,15 @@ export class AppModule {
         AuditModule,
         HealthModule,
         ApiKeysModule,
+        // After ApiKeysModule: its guard must run first (the limits are per authenticated tenant).
+        RateLimitsModule,
         TenantsModule,
         ConnectedAccountsModule,
         VaultsModule,
         ItemsModule,
         FilesModule,
         ActionsModule,
+        MetricsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -432,6 +432,11 @@ export class AuditWriter {
     });
   }
 
+  /** Records waiting to be written (queued and awaiting retry, not in flight): the metrics' queue depth. */
+  get queueDepth(): number {
+    return this.pendingCount;
+  }
+
   private isIdle(): boolean {
     return this.pendingCount === 0 && this.inFlight === 0;
   }

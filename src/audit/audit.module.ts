@@ -98,6 +98,6 @@ class AuditShutdown implements OnApplicationShutdown {
     AuditShutdown,
     { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
   ],
-  exports: [AuditLog, AuditWriter],
+  exports: [AuditLog, AuditWriter, AuditActionCatalog],
 })
 export class AuditModule {}

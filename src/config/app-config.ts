@@ -39,6 +39,15 @@ export class AppConfig {
     };
   }
 
+  get rateLimits() {
+    return {
+      tenantPerMinute: this.env.RATE_LIMIT_TENANT_PER_MINUTE,
+      accountPerMinute: this.env.RATE_LIMIT_ACCOUNT_PER_MINUTE,
+      redisUrl: this.env.REDIS_URL,
+      redisPrefix: this.env.RATE_LIMIT_REDIS_PREFIX,
+    };
+  }
+
   get audit() {
     return { retentionMonths: this.env.AUDIT_RETENTION_MONTHS, writeTimeoutMs: this.env.AUDIT_WRITE_TIMEOUT_MS };
   }

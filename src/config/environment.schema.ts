@@ -80,6 +80,18 @@ export class EnvironmentSchema {
   @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false, require_protocol: true })
   REDIS_URL?: string;
 
+  /** Requests per minute per tenant (fixed one-minute window). 0: no tenant limit. */
+  @Type(() => Number) @IsInt() @Min(0) @Max(10_000_000)
+  RATE_LIMIT_TENANT_PER_MINUTE = 6000;
+
+  /** Requests per minute per connected account (route `accountId` or action-run `connectedAccountId`). 0: no limit. */
+  @Type(() => Number) @IsInt() @Min(0) @Max(10_000_000)
+  RATE_LIMIT_ACCOUNT_PER_MINUTE = 3000;
+
+  /** Prefix of the rate-limit keys in Redis (deployments sharing one Redis use different prefixes). */
+  @Matches(/^[A-Za-z0-9:_.-]{1,100}$/)
+  RATE_LIMIT_REDIS_PREFIX = 'wrk-onepassword:rate-limit:';
+
   /** Months of audit records kept besides the current one; older whole months are dropped. 0: keep forever. */
   @Type(() => Number) @IsInt() @Min(0) @Max(1200)
   AUDIT_RETENTION_MONTHS = 0;

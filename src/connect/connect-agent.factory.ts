@@ -12,6 +12,9 @@ export const CONNECT_TIMEOUT_CODE = 'ERR_CONNECT_SOCKET_TIMEOUT';
  */
 const FREE_SOCKET_TIMEOUT_MS = 4_000;
 
+/** What axios's http adapter passes to `socket.setKeepAlive(true, ...)` for every request (axios/lib/adapters/http.js). */
+const AXIOS_TCP_KEEPALIVE_MS = 60_000;
+
 export interface ConnectAgentSettings {
   connectTimeoutMs: number;
   maxSockets: number;
@@ -62,6 +65,9 @@ class ConnectHttpsAgent extends https.Agent {
 export function createConnectAgent(baseUrl: URL, settings: ConnectAgentSettings): http.Agent {
   const options: http.AgentOptions = {
     keepAlive: true,
+    // axios sets TCP keep-alive to 60 s on every request's socket; the agent's default (1 s) set it back on every
+    // release, so each request paid setsockopt calls twice. The same value on both sides makes both calls no-ops.
+    keepAliveMsecs: AXIOS_TCP_KEEPALIVE_MS,
     maxSockets: settings.maxSockets,
     maxFreeSockets: settings.maxSockets,
     timeout: FREE_SOCKET_TIMEOUT_MS,

@@ -25,6 +25,8 @@ export interface ConnectClientOverrides extends Partial<ConnectSettings> {
 @Injectable()
 export class ConnectClientFactory {
   private readonly settings: ConnectSettings;
+  /** Applied to every new client (src/metrics instruments its calls); set once at start-up. */
+  private decorate?: (client: ConnectClient) => ConnectClient;
 
   constructor(
     private readonly httpService: HttpService,
@@ -33,10 +35,15 @@ export class ConnectClientFactory {
     this.settings = config.connect;
   }
 
+  /** Registers what every client created from now on passes through (one decorator: the metrics). */
+  setClientDecorator(decorate: (client: ConnectClient) => ConnectClient): void {
+    this.decorate = decorate;
+  }
+
   create(credentials: ConnectAccountCredentials, overrides: ConnectClientOverrides = {}): ConnectClient {
     const settings = { ...this.settings, ...overrides };
     const url = ConnectClientFactory.parseBaseUrl(credentials.baseUrl);
-    return new ConnectClient(
+    const client = new ConnectClient(
       { ...credentials, baseUrl: `${url.origin}${url.pathname}` },
       {
         axios: this.httpService.axiosRef,
@@ -46,6 +53,7 @@ export class ConnectClientFactory {
         requestTimeoutMs: settings.requestTimeoutMs,
       },
     );
+    return this.decorate ? this.decorate(client) : client;
   }
 
   /** Credentials in the URL would travel as Basic auth next to the token; a query or fragment would be dropped. */

@@ -1,5 +1,5 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../errors/error-response.dto.js';
 import { Principal } from './principal.js';
 import { Role } from './role.enum.js';
@@ -15,6 +15,12 @@ export const Roles = (...roles: Role[]) =>
     ApiBearerAuth('api-key'),
     ApiUnauthorizedResponse({ description: 'UNAUTHENTICATED: missing, unknown or revoked API key', type: ErrorResponseDto }),
     ApiForbiddenResponse({ description: `FORBIDDEN: allowed roles are ${roles.join(', ')}`, type: ErrorResponseDto }),
+    // Every request with a tenant key counts against the rate limits (src/rate-limits).
+    ApiTooManyRequestsResponse({
+      description: "RATE_LIMITED: over the tenant's or the connected account's requests per minute",
+      type: ErrorResponseDto,
+      headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } },
+    }),
   );
 
 export const Public = () => SetMetadata(PUBLIC_KEY, true);

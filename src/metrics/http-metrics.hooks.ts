@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Counter, Histogram } from 'prom-client';
+import type { ApiRequest } from '../common/http/api-request.js';
+import { AuditActionCatalog, isAuditedUrl } from '../audit/audit-action.catalog.js';
+import { outcomeOf } from '../audit/audit-outcome.js';
+import type { AuditOutcome } from '../audit/audit.constants.js';
+import { MetricsService } from './metrics.service.js';
+
+interface Series {
+  count: Counter.Internal;
+  duration: Histogram.Internal<'action' | 'outcome'>;
+}
+
+/**
+ * Counts and times every request under /v1 from a Fastify onResponse hook, labelled exactly as the audit trail
+ * records it: the action key from the audit catalog (route pattern → action) and the audit outcome
+ * (outcomeOf). Label children are cached per (action, outcome), so a request allocates nothing of its own.
+ */
+@Injectable()
+export class HttpMetricsHooks {
+  private readonly series = new Map<string, Map<AuditOutcome, Series>>();
+
+  constructor(adapterHost: HttpAdapterHost, catalog: AuditActionCatalog, private readonly metrics: MetricsService) {
+    const fastify = adapterHost.httpAdapter?.getInstance?.() as FastifyInstance | undefined;
+    if (!fastify || typeof fastify.addHook !== 'function') return;
+    fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done) => {
+      if (isAuditedUrl(request.url)) {
+        const action = catalog.lookup(request.method, request.routeOptions?.url).action;
+        const outcome = outcomeOf(reply.statusCode, (request as ApiRequest).failure?.code ?? null);
+        const series = this.seriesOf(action, outcome);
+        series.count.inc();
+        series.duration.observe(reply.elapsedTime / 1000);
+      }
+      done();
+    });
+  }
+
+  private seriesOf(action: string, outcome: AuditOutcome): Series {
+    let byOutcome = this.series.get(action);
+    if (!byOutcome) this.series.set(action, (byOutcome = new Map()));
+    let series = byOutcome.get(outcome);
+    if (!series) {
+      series = { count: this.metrics.httpRequests.labels(action, outcome), duration: this.metrics.httpDuration.labels(action, outcome) };
+      byOutcome.set(outcome, series);
+    }
+    return series;
+  }
+}
