@@ -1,0 +1,215 @@
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import autocannon, { type AutocannonResult } from 'autocannon';
+
+/** One measured run against one target: what every scenario reports. */
+export interface LoadResult {
+  requests: number;
+  durationS: number;
+  rps: number;
+  /** Latency percentiles in ms (autocannon's are whole ms; the sequential loops' have decimals). */
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  statusCodes: Record<string, number>;
+  /** Bytes of response bodies per second (downloads, exports). */
+  bytesPerSecond?: number;
+  bytes?: number;
+}
+
+export interface RequestSpec {
+  url: string;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface CannonSpec extends RequestSpec {
+  connections: number;
+  durationS?: number;
+  amount?: number;
+  timeoutS?: number;
+}
+
+function fromCannon(result: AutocannonResult): LoadResult {
+  const statusCodes: Record<string, number> = {};
+  for (const [code, { count }] of Object.entries(result.statusCodeStats)) statusCodes[code] = count;
+  const requests = result.requests.total;
+  return {
+    requests,
+    durationS: result.duration,
+    rps: result.duration > 0 ? requests / result.duration : 0,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    statusCodes,
+  };
+}
+
+/** autocannon on loopback with keep-alive connections. */
+export async function cannon(spec: CannonSpec): Promise<LoadResult> {
+  const result = await autocannon({
+    url: spec.url,
+    connections: spec.connections,
+    ...(spec.amount !== undefined ? { amount: spec.amount } : { duration: spec.durationS ?? 5 }),
+    timeout: spec.timeoutS ?? 30,
+    method: spec.method ?? 'GET',
+    headers: spec.headers,
+    ...(spec.body !== undefined ? { body: spec.body } : {}),
+  });
+  return fromCannon(result);
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index];
+}
+
+const round3 = (n: number) => Math.round(n * 1000) / 1000;
+
+interface Reply {
+  status: number;
+  bytes: number;
+  /** Number of \n bytes in the body (NDJSON lines). */
+  newlines: number;
+  body?: string;
+}
+
+/** One request over `agent`; the body is read (and kept when `keepBody`). */
+export function request(agent: http.Agent, spec: RequestSpec, keepBody = false): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(spec.url, { method: spec.method ?? 'GET', headers: spec.headers, agent }, (res) => {
+      let bytes = 0;
+      let newlines = 0;
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+        for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) newlines++;
+        if (keepBody) chunks.push(chunk);
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes, newlines, ...(keepBody ? { body: Buffer.concat(chunks).toString('utf8') } : {}) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    if (spec.body !== undefined) req.end(spec.body);
+    else req.end();
+  });
+}
+
+/**
+ * Unloaded latency: `count` requests one after the other over one keep-alive socket, each timed with
+ * performance.now() (autocannon bins latency in whole milliseconds, too coarse at c=1).
+ */
+export async function sequential(spec: RequestSpec, count: number, maxDurationMs = 10_000): Promise<LoadResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const times: number[] = [];
+  const statusCodes: Record<string, number> = {};
+  let errors = 0;
+  let non2xx = 0;
+  const started = performance.now();
+  try {
+    for (let i = 0; i < count && performance.now() - started < maxDurationMs; i++) {
+      const t0 = performance.now();
+      try {
+        const reply = await request(agent, spec);
+        times.push(performance.now() - t0);
+        statusCodes[reply.status] = (statusCodes[reply.status] ?? 0) + 1;
+        if (reply.status < 200 || reply.status >= 300) non2xx++;
+      } catch {
+        errors++;
+      }
+    }
+  } finally {
+    agent.destroy();
+  }
+  const elapsedS = (performance.now() - started) / 1000;
+  times.sort((a, b) => a - b);
+  return {
+    requests: times.length,
+    durationS: round3(elapsedS),
+    rps: times.length / elapsedS,
+    p50: round3(percentile(times, 50)),
+    p99: round3(percentile(times, 99)),
+    non2xx,
+    errors,
+    statusCodes,
+  };
+}
+
+/**
+ * Repeats `once` (a multi-request operation, e.g. a download or a cursor walk) `count` times in a row and
+ * reports its latency distribution (ms, with decimals) and, when it returns bytes, the throughput.
+ */
+export async function repeated(count: number, once: () => Promise<{ ok: boolean; bytes?: number; requests?: number }>, maxDurationMs = 20_000): Promise<LoadResult> {
+  const times: number[] = [];
+  let errors = 0;
+  let non2xx = 0;
+  let bytes = 0;
+  let requests = 0;
+  const started = performance.now();
+  for (let i = 0; i < count && (i === 0 || performance.now() - started < maxDurationMs); i++) {
+    const t0 = performance.now();
+    try {
+      const outcome = await once();
+      times.push(performance.now() - t0);
+      if (!outcome.ok) non2xx++;
+      bytes += outcome.bytes ?? 0;
+      requests += outcome.requests ?? 1;
+    } catch {
+      errors++;
+    }
+  }
+  const elapsedS = (performance.now() - started) / 1000;
+  const busyS = times.reduce((a, b) => a + b, 0) / 1000;
+  times.sort((a, b) => a - b);
+  return {
+    requests,
+    durationS: round3(elapsedS),
+    rps: times.length / elapsedS,
+    p50: round3(percentile(times, 50)),
+    p99: round3(percentile(times, 99)),
+    non2xx,
+    errors,
+    statusCodes: {},
+    ...(bytes > 0 ? { bytes, bytesPerSecond: bytes / busyS } : {}),
+  };
+}
+
+/** `count` requests sent all at once (one connection each): a burst. Latency per request, ms with decimals. */
+export async function burst(spec: RequestSpec, count: number): Promise<LoadResult> {
+  const agent = new http.Agent({ keepAlive: false, maxSockets: count });
+  const statusCodes: Record<string, number> = {};
+  const times: number[] = [];
+  let errors = 0;
+  let non2xx = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: count }, async () => {
+      const t0 = performance.now();
+      try {
+        const reply = await request(agent, spec);
+        times.push(performance.now() - t0);
+        statusCodes[reply.status] = (statusCodes[reply.status] ?? 0) + 1;
+        if (reply.status < 200 || reply.status >= 300) non2xx++;
+      } catch {
+        errors++;
+      }
+    }),
+  );
+  agent.destroy();
+  const elapsedS = (performance.now() - started) / 1000;
+  times.sort((a, b) => a - b);
+  return {
+    requests: times.length,
+    durationS: round3(elapsedS),
+    rps: times.length / elapsedS,
+    p50: round3(percentile(times, 50)),
+    p99: round3(percentile(times, 99)),
+    non2xx,
+    errors,
+    statusCodes,
+  };
+}
