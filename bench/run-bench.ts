@@ -38,7 +38,9 @@ const flag = (name: string) => argv.includes(`--${name}`);
 const optionValue = (name: string) => {
   const i = argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
   if (i < 0) return undefined;
-  return argv[i].includes('=') ? argv[i].split('=')[1] : argv[i + 1];
+  if (argv[i].includes('=')) return argv[i].slice(argv[i].indexOf('=') + 1);
+  const next = argv[i + 1];
+  return next === undefined || next.startsWith('--') ? undefined : next;
 };
 const PROFILE = flag('profile') || optionValue('profile') !== undefined;
 /** The scenario whose measured window is profiled (`--profile=<id>`; get32 by default). */
