@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -19,6 +19,11 @@ const USER = 'postgres';
 export async function startEmbeddedPostgres(dataDir: string, log: (line: string) => void): Promise<RunningDatabase> {
   const databaseDir = join(dataDir, 'postgres');
   await mkdir(dataDir, { recursive: true });
+  if (process.getuid?.() === 0) {
+    // The server runs as the postgres user, which must traverse DATA_DIR (created 0700 by the dev-key code);
+    // execute-only lets it reach its own folder without listing ours.
+    await chmod(dataDir, ((await stat(dataDir)).mode & 0o777) | 0o011);
+  }
   const password = await loadOrCreatePassword(join(dataDir, 'postgres-password'));
 
   const runningPort = await portOfRunningServer(databaseDir);
