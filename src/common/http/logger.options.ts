@@ -8,13 +8,21 @@ import { REQUEST_ID_PROPERTY } from './request-id.js';
 /** Keys whose values are secrets wherever they appear in a logged object. */
 const SECRET_KEYS = ['authorization', 'connectToken', 'token', 'apiKey', 'key', 'password', 'value', 'content', 'secret', 'cookie'];
 
+/** Levels at which pino-http's request lines (written at `info`) are visible. */
+const REQUEST_LINE_LEVELS = new Set(['trace', 'debug', 'info']);
+
 /**
  * Structured JSON logs. Requests are logged by method, url, status and id only: headers and bodies never
  * reach a log line, and secret-named keys are censored anywhere in a logged object as a second guard.
+ *
+ * The request-logging middleware (a child logger and an AsyncLocalStorage context per request, run through
+ * Fastify's middleware layer) is about a tenth of the service's CPU per request, so it is only mounted when its
+ * lines can be seen. At `warn` and above, lines written during a request are not bound to its id; the one
+ * that matters, the exception filter's unhandled-error line, names the request id itself.
  */
 export function loggerOptions(config: AppConfig, stream?: Writable): Params {
   return {
-    forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
+    forRoutes: REQUEST_LINE_LEVELS.has(config.logLevel) ? [{ path: '*path', method: RequestMethod.ALL }] : [],
     pinoHttp: {
       stream,
       level: config.logLevel,
