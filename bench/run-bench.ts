@@ -383,6 +383,15 @@ const fmtCount = (n: number) => n.toLocaleString('en-US');
 
 // ---- set-up -------------------------------------------------------------------------------------------------
 
+const SERVICE_ENTRY = 'dist/src/main.js';
+
+/** The node flags of `npm start` (the V8 heap cap): the service is measured as it is run. */
+function startScriptNodeFlags(): string[] {
+  const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/);
+  if (start[0] !== 'node' || start.at(-1) !== SERVICE_ENTRY) throw new Error(`package.json's start script is not "node [flags] ${SERVICE_ENTRY}"`);
+  return start.slice(1, -1);
+}
+
 function seed(): unknown {
   const otpSecret = 'JBSWY3DPEHPK3PXP';
   return {
@@ -650,7 +659,7 @@ async function main(): Promise<void> {
       env.DATA_DIR = dataDir;
       ownerUrl = '';
     }
-    const nodeArgs: string[] = [];
+    const nodeArgs = startScriptNodeFlags();
     let profileDir: string | undefined;
     if (PROFILE) {
       profileDir = join(work, 'profile');
@@ -660,7 +669,7 @@ async function main(): Promise<void> {
       nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--import', join(ROOT, 'dist/bench/lib/cpu-profile-hook.js'));
     }
     const serviceStarted = Date.now();
-    service = Child.start('service', process.execPath, [...nodeArgs, join(ROOT, 'dist/src/main.js')], { env, cwd: ROOT });
+    service = Child.start('service', process.execPath, [...nodeArgs, join(ROOT, SERVICE_ENTRY)], { env, cwd: ROOT });
     children.push(service);
     await service.waitFor(/listening on/, 180_000);
     const serviceUrl = `http://127.0.0.1:${port}`;

@@ -109,7 +109,7 @@ export class AuditWriter {
     this.batchMax = options.batchMax ?? 200;
     this.maxInFlight = options.maxInFlight ?? 3;
     this.chainDepth = options.chainDepth ?? 2;
-    this.maxPending = options.maxPending ?? 100_000;
+    this.maxPending = options.maxPending ?? 20_000;
     this.retryMinMs = options.retryMinMs ?? 50;
     this.retryMaxMs = options.retryMaxMs ?? 5000;
   }

@@ -8,7 +8,7 @@ export const LARGE_VAULT_ITEMS = 1_000;
 /** Upper bound on the age of a kept list, should a Connect server not move `contentVersion` on some change. */
 const MAX_AGE_MS = 60_000;
 const MAX_ENTRIES = 32;
-const MAX_ROWS = 200_000;
+const MAX_ROWS = 50_000;
 
 interface Entry {
   client: ConnectClient;

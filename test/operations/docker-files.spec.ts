@@ -261,8 +261,12 @@ describe('Dockerfile', () => {
     const built = await compiledBuild();
     const pkg = JSON.parse(read('package.json')) as { dependencies: Record<string, string> };
     const [cmd] = argsOf(runtime, 'CMD');
-    const [node, entry] = JSON.parse(cmd) as string[];
+    const [node, ...args] = JSON.parse(cmd) as string[];
+    const entry = args.at(-1)!;
     expect(node).toBe('node');
+    // The container runs the service exactly as `npm start` does (same V8 heap cap, see README "Performance").
+    const start = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.start.split(/\s+/);
+    expect([node, ...args]).toEqual(start);
     // dist/ is tsconfig's outDir; the test build put the same tree under `built`.
     const outDir = posix.normalize(tsconfig.compilerOptions.outDir);
     const simulatorCommand = services['connect-simulator'].command!;
