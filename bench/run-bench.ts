@@ -23,7 +23,8 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { SEED_ACTIONS, seedActor, seedAuditRecords, seedVault, vacuumAudit } from './lib/audit-seed.js';
 import { burst, cannon, repeated, request, sequential, type LoadResult, type RequestSpec } from './lib/load.js';
-import { Child, freePort } from './lib/processes.js';
+import { freePort } from '../src/common/net/ports.util.js';
+import { Child } from './lib/processes.js';
 import { cpuMicros, descendants, machineBusyMicros, RssSampler, rssBytes, totalCpuMicros } from './lib/proc-stats.js';
 import { formatProfile, summariseProfile, type ProfileSummary } from './lib/profile-summary.js';
 

@@ -6,7 +6,7 @@ import { createApp } from '../app.factory.js';
 import { AppConfig } from '../config/app-config.js';
 import { ConnectSimulator } from '../connect-simulator/connect-simulator.js';
 import { DemoSetupService, type DemoSetupResult } from './demo-setup.service.js';
-import { freePort, isPortFree } from './ports.util.js';
+import { freePort, isPortFree } from '../common/net/ports.util.js';
 
 /** Where the simulator listens when the port is free: the Connect Server's usual port. */
 export const DEMO_SIMULATOR_PORT = 8080;
