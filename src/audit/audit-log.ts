@@ -20,22 +20,44 @@ export interface SystemAuditEvent {
   details?: Record<string, unknown>;
 }
 
+/** How system work ended: the outcome record of a `begin`. */
+export interface SystemAuditResult {
+  outcome: AuditOutcome;
+  errorCode?: string;
+  /** Secret-free results (counts, ids), sanitised like request summaries; stored with the outcome record. */
+  details?: Record<string, unknown>;
+}
+
+export type SystemAuditStart = Omit<SystemAuditEvent, 'outcome' | 'errorCode'>;
+
+/** Commits the outcome record of a begun event; rejects with AuditUnavailableError if it cannot. */
+export type FinishSystemAudit = (result: SystemAuditResult) => Promise<void>;
+
 /**
  * Audit records for work that is not an HTTP request (key rewraps, retention runs, jobs): the same
- * request/outcome pair, actor type `system`, both committed before this resolves. Rejects with
- * AuditUnavailableError if the audit log cannot be written.
+ * request/outcome pair, actor type `system`. Rejects with AuditUnavailableError if the audit log cannot be
+ * written.
  */
 @Injectable()
 export class AuditLog {
   constructor(private readonly writer: AuditWriter) {}
 
+  /** Both records at once, committed before this resolves (work already done). */
   async recordSystemEvent(event: SystemAuditEvent): Promise<void> {
-    const requestId = `system-${randomUUID()}`;
+    const finish = await this.begin(event);
+    await finish({ outcome: event.outcome, errorCode: event.errorCode });
+  }
+
+  /**
+   * Commits the request record now, before the work, and returns the function that commits its outcome: work
+   * that dies in between leaves the request record alone, shown as `unknown`.
+   */
+  async begin(event: SystemAuditStart): Promise<FinishSystemAudit> {
     const request: AuditDraft = {
       id: randomUUID(),
       tenant_id: event.tenantId ?? PLATFORM_CHAIN_ID,
       type: 'request',
-      request_id: requestId,
+      request_id: `system-${randomUUID()}`,
       request_event_id: null,
       action: event.action,
       read_only: event.readOnly ?? false,
@@ -56,19 +78,22 @@ export class AuditLog {
       client_ip: null,
       user_agent: null,
       duration_us: null,
-      details: event.details ? (sanitizeDetails(event.details) as Record<string, unknown>) : null,
+      details: detailsOf(event.details),
       event_version: AUDIT_EVENT_VERSION,
     };
-    const response: AuditDraft = {
-      ...request,
-      id: randomUUID(),
-      type: 'response',
-      request_event_id: request.id,
-      outcome: event.outcome,
-      error_code: cleanText(event.errorCode, 100),
-      details: null,
-    };
     await this.writer.commit(request);
-    await this.writer.commit(response);
+    return (result) =>
+      this.writer.commit({
+        ...request,
+        id: randomUUID(),
+        type: 'response',
+        request_event_id: request.id,
+        outcome: result.outcome,
+        error_code: cleanText(result.errorCode, 100),
+        details: detailsOf(result.details),
+      });
   }
 }
+
+const detailsOf = (details: Record<string, unknown> | undefined): Record<string, unknown> | null =>
+  details ? (sanitizeDetails(details) as Record<string, unknown>) : null;

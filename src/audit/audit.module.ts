@@ -1,20 +1,14 @@
-import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
-import { DataSource } from 'typeorm';
-import { AppConfig } from '../config/app-config.js';
-import { DatabaseServer } from '../database/database-server.js';
 import { AuditActionCatalog } from './audit-action.catalog.js';
+import { AuditCoreModule } from './audit-core.module.js';
 import { AuditEventsController } from './audit-events.controller.js';
 import { AuditEventsService } from './audit-events.service.js';
 import { AuditHttpHooks } from './audit-http.hooks.js';
-import { AuditLog } from './audit-log.js';
 import { AuditMaintenance } from './audit-maintenance.js';
 import { AuditRecorder } from './audit-recorder.js';
-import { AUDIT_STORE } from './audit.tokens.js';
 import { AuditInterceptor } from './audit.interceptor.js';
-import { AuditStore, PgAuditStore } from './audit-store.js';
 import { AuditVerifier } from './audit-verifier.js';
-import { AuditWriter } from './audit-writer.js';
 
 /**
  * The audit log: every request under /v1 leaves a request record and an outcome record (Vault-style pair,
@@ -44,60 +38,25 @@ import { AuditWriter } from './audit-writer.js';
  *   connectedAccount, body([...names]), query([...names]), combine(...)). Never a token, field value or file byte.
  * - In a handler, `annotateAudit(request, { details, resources })` (audit-recorder.ts) adds to the outcome
  *   record, e.g. the id of a created item.
- * - Work outside HTTP (key rewraps, jobs): inject AuditLog and call `recordSystemEvent({ ... })`.
+ * - Work outside HTTP (key rewraps, jobs): inject AuditLog and call `recordSystemEvent({ ... })`, or `begin({ ... })`
+ *   before the work and the function it returns after. A process without HTTP imports AuditCoreModule alone.
  *
  * Routes outside /v1 are unaudited only if listed in UNAUDITED_ROUTES (audit.constants.ts): health, docs,
  * docs-json, metrics.
  */
-/** Connections of the audit writer's own pool: batches in flight at once (two may pipeline one chain). */
-const AUDIT_CONNECTIONS = 3;
-
-@Injectable()
-class AuditShutdown implements OnApplicationShutdown {
-  constructor(
-    private readonly writer: AuditWriter,
-    @Inject(AUDIT_STORE) private readonly store: AuditStore,
-  ) {}
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.writer.close(5000);
-    await this.store.close().catch(() => undefined);
-  }
-}
-
 @Global()
 @Module({
-  imports: [DiscoveryModule],
+  imports: [DiscoveryModule, AuditCoreModule],
   controllers: [AuditEventsController],
   providers: [
-    {
-      provide: AUDIT_STORE,
-      // DataSource first: its factory applies the migrations this store relies on.
-      inject: [DatabaseServer, AppConfig, DataSource],
-      useFactory: (server: DatabaseServer, config: AppConfig) =>
-        PgAuditStore.create({
-          url: server.url,
-          appRole: config.database.appRole,
-          timeoutMs: config.audit.writeTimeoutMs,
-          size: AUDIT_CONNECTIONS,
-          onError: (error) => new Logger('Audit').warn(`Audit connection error: ${error.message}`),
-        }),
-    },
-    {
-      provide: AuditWriter,
-      inject: [AUDIT_STORE],
-      useFactory: (store: AuditStore) => new AuditWriter(store, { maxInFlight: AUDIT_CONNECTIONS, chainDepth: 2, batchMax: 200 }),
-    },
     AuditActionCatalog,
     AuditRecorder,
     AuditHttpHooks,
-    AuditLog,
     AuditEventsService,
     AuditVerifier,
     AuditMaintenance,
-    AuditShutdown,
     { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
   ],
-  exports: [AuditLog, AuditWriter, AuditActionCatalog],
+  exports: [AuditCoreModule, AuditActionCatalog],
 })
 export class AuditModule {}

@@ -124,7 +124,11 @@ describe('audit capture: every /v1 request leaves a request record and an outcom
     const { request, response, all } = await recordsOf(db, res.headers['x-request-id']);
     expect(request).toMatchObject({ tenant_id: PLATFORM_CHAIN_ID, action: 'tenants.create', actor_type: 'platform', details: { name: 'Audited Co' } });
     expect(response).toMatchObject({ outcome: 'success', http_status: 201 });
+    // The outcome names what was created: the tenant and its first admin key, by id.
+    expect(res.body.tenant.id).toMatch(UUID);
+    expect(response).toMatchObject({ resource_id: res.body.tenant.id, details: { tenantId: res.body.tenant.id, adminKeyId: res.body.apiKey.id } });
     const text = JSON.stringify(all);
+    expect(text).not.toContain(res.body.apiKey.key);
     expect(text).not.toContain(TEST_PLATFORM_KEY);
     expect(text).not.toContain(res.body.apiKey.key.slice(17));
   });

@@ -3,11 +3,15 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import pg from 'pg';
+import { PLATFORM_CHAIN_ID } from '../../src/audit/audit.constants.js';
+import { AuditVerifier } from '../../src/audit/audit-verifier.js';
 import { ConnectSimulator } from '../../src/connect-simulator/connect-simulator.js';
 import { ConnectClientRegistry } from '../../src/connected-accounts/connect-client.registry.js';
 import { TokenKeyMaintenance } from '../../src/connected-accounts/keys/token-key-maintenance.service.js';
+import { APP_ROLE, type AuditRow } from '../audit/support/audit-kit.js';
 import { TestApp, TestTenant } from '../support/test-app.js';
-import { adminQuery, createScratchDatabase, FAST_CONNECT_ENV, randomKey, tokenForms } from './helpers.js';
+import { adminQuery, adminUrl, createScratchDatabase, FAST_CONNECT_ENV, randomKey, tokenForms } from './helpers.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '../..');
@@ -81,6 +85,17 @@ describe('key rotation: keys:rewrap and keys:check', () => {
       const verified = await app.http().post(`/v1/connected-accounts/${id}/verify`).set('Authorization', `Bearer ${tenant.adminKey}`).expect(200);
       expect(verified.body.ok).toBe(true);
     }
+  };
+  const rewrapRecords = () =>
+    adminQuery<AuditRow>(`SELECT * FROM audit_events WHERE action = 'keys.rewrap' ORDER BY seq`, [], database.name);
+  /** The request/outcome pair the newest keys:rewrap run left, with no key or token in either record. */
+  const lastRewrapAudit = async () => {
+    const records = await rewrapRecords();
+    const pair = records.filter((r) => r.request_id === records[records.length - 1].request_id);
+    expect(pair.map((r) => r.type)).toEqual(['request', 'response']);
+    const text = JSON.stringify(pair);
+    for (const secret of [K1, K2, ...tokens.flatMap(tokenForms)]) expect(text).not.toContain(secret);
+    return { request: pair[0], response: pair[1] };
   };
   const cli = async (name: 'keys-rewrap' | 'keys-check', env: Record<string, string>, args: string[] = []) => {
     await build;
@@ -186,6 +201,25 @@ describe('key rotation: keys:rewrap and keys:check', () => {
     expect(result.code).toBe(1);
   }, 120_000);
 
+  it('keys:rewrap (the real CLI) refuses to start when the audit log cannot be written: exit 2, no row changed', async () => {
+    // Holds the platform chain's head, as a stuck audit writer elsewhere would.
+    const blocker = new pg.Client({ connectionString: adminUrl(database.name) });
+    await blocker.connect();
+    try {
+      await blocker.query('BEGIN');
+      const head = await blocker.query('SELECT * FROM audit_chain_heads WHERE tenant_id = $1 FOR UPDATE', [PLATFORM_CHAIN_ID]);
+      expect(head.rowCount).toBe(1);
+      const result = await cli('keys-rewrap', { ...ring12, AUDIT_WRITE_TIMEOUT_MS: '300' });
+      expect(result.stderr).toContain('keys:rewrap failed: the audit log cannot be written');
+      expect(result.code).toBe(2);
+    } finally {
+      await blocker.query('ROLLBACK');
+      await blocker.end();
+    }
+    expect(await keyCounts()).toEqual({ k1: 3, k2: 4 });
+    expect(await rewrapRecords()).toEqual([]);
+  }, 120_000);
+
   it('npm run keys:rewrap (the real CLI) rewraps the rest and reports the counts', async () => {
     const result = await cli('keys-rewrap', ring12, ['--batch-size', '2']);
     expect(result.stdout).toContain('rewrapped 3, already current 4');
@@ -193,6 +227,14 @@ describe('key rotation: keys:rewrap and keys:check', () => {
     expect(await keyCounts()).toEqual({ k2: 7 });
     for (const token of tokens) for (const form of tokenForms(token)) expect(result.stdout + result.stderr).not.toContain(form);
   }, 120_000);
+
+  it('the run is audited on the platform chain: a keys.rewrap request/outcome pair with the counts', async () => {
+    const { request, response } = await lastRewrapAudit();
+    const who = { tenant_id: PLATFORM_CHAIN_ID, action: 'keys.rewrap', actor_type: 'system', actor_name: 'keys:rewrap CLI', read_only: false };
+    expect(request).toMatchObject({ ...who, outcome: null, details: { primaryKeyId: 'k2', batchSize: 2 } });
+    expect(response).toMatchObject({ ...who, outcome: 'success', error_code: null, request_event_id: expect.any(String) });
+    expect(response.details).toEqual({ primaryKeyId: 'k2', rewrapped: 3, alreadyCurrent: 4, failed: 0 });
+  });
 
   it('a second rewrap changes nothing', async () => {
     const app = await start(ring12);
@@ -222,6 +264,9 @@ describe('key rotation: keys:rewrap and keys:check', () => {
     expect(result.stdout).toContain(`account ${accounts[1].id}`);
     expect(result.stdout).toContain('ENCRYPTION_KEY_UNKNOWN');
     expect(result.code).toBe(1);
+    const { response } = await lastRewrapAudit();
+    expect(response).toMatchObject({ outcome: 'error', error_code: 'REWRAP_INCOMPLETE' });
+    expect(response.details).toEqual({ primaryKeyId: 'k2', rewrapped: 0, alreadyCurrent: 6, failed: 1, failedByCode: { ENCRYPTION_KEY_UNKNOWN: 1 } });
     const check = await cli('keys-check', ring2);
     expect(check.stdout).toContain('k1: 1 row (NOT IN THE KEY RING');
     expect(check.code).toBe(1);
@@ -239,11 +284,27 @@ describe('key rotation: keys:rewrap and keys:check', () => {
       const result = await cli('keys-check', { ...ring2, DATABASE_URL: url.toString() });
       expect(result.stderr).toContain('subject to row-level security');
       expect(result.code).toBe(2);
+      // Allowed to act as the app role (so the audit can write), keys:rewrap records the refusal as an error.
+      await adminQuery(`GRANT ${APP_ROLE} TO ${role}`, [], database.name);
+      const rewrap = await cli('keys-rewrap', { ...ring2, DATABASE_URL: url.toString() });
+      expect(rewrap.stderr).toContain('subject to row-level security');
+      expect(rewrap.code).toBe(2);
+      const { response } = await lastRewrapAudit();
+      expect(response).toMatchObject({ outcome: 'error', error_code: 'INTERNAL_ERROR', details: null });
     } finally {
+      await adminQuery(`REVOKE ${APP_ROLE} FROM ${role}`, [], database.name);
       await adminQuery(`REVOKE ALL ON connected_accounts FROM ${role}`, [], database.name);
       await adminQuery(`DROP ROLE ${role}`, [], database.name);
     }
   }, 120_000);
+
+  it('the platform chain still verifies after the audited runs (one pair per run, none for the one refused for want of an audit log)', async () => {
+    const runs = (await rewrapRecords()).map((r) => `${r.type}:${r.outcome}`);
+    expect(runs).toEqual(['request:null', 'response:success', ...Array(2).fill(['request:null', 'response:error']).flat()]);
+    const app = await start(ring2);
+    expect(await app.app.get(AuditVerifier).verify(PLATFORM_CHAIN_ID)).toMatchObject({ valid: true });
+    await stop(app);
+  });
 
   it('the CLIs were built from the current sources', () => {
     expect(existsSync(CLI('keys-rewrap'))).toBe(true);
