@@ -25,6 +25,11 @@ import { SEED_ACTIONS, seedActor, seedAuditRecords, seedVault, vacuumAudit } fro
 import { burst, cannon, repeated, request, sequential, type LoadResult, type RequestSpec } from './lib/load.js';
 import { freePort } from '../src/common/net/ports.util.js';
 import { Child } from './lib/processes.js';
+import { auditWriterLoad } from './lib/audit-writer-load.js';
+import { AUDIT_WRITER_OPTIONS } from '../src/audit/audit-core.module.js';
+import { PgAuditStore } from '../src/audit/audit-store.js';
+import { AuditWriter } from '../src/audit/audit-writer.js';
+import { EnvironmentSchema } from '../src/config/environment.schema.js';
 import { cpuMicros, descendants, machineBusyMicros, RssSampler, rssBytes, totalCpuMicros } from './lib/proc-stats.js';
 import { formatProfile, summariseProfile, type ProfileSummary } from './lib/profile-summary.js';
 
@@ -106,6 +111,8 @@ interface Context {
   service: Child;
   simulator: Child;
   embeddedDb: boolean;
+  /** The bench database as its owner (the embedded server's, or DATABASE_URL's fresh database). */
+  ownerUrl: string;
 }
 
 const results: ScenarioResult[] = [];
@@ -325,6 +332,27 @@ const SCENARIOS: { id: string; run: (ctx: Context) => Promise<ScenarioResult> }[
         id: 'burst', name: 'burst of 200 concurrent creates', concurrency: 200, service, direct: d, ratio: service.rps / d.rps,
         note: '200 requests at once, one new connection each; req/s = 200 / time to the last answer',
       };
+    },
+  },
+  {
+    id: 'auditw',
+    run: async (ctx) => {
+      // The audit log's own ceiling: the service's writer and store (same settings, own pool of the app role),
+      // in this process, against the bench database; callers await each commit as requests do.
+      const store = PgAuditStore.create({ url: ctx.ownerUrl, appRole: new EnvironmentSchema().DATABASE_APP_ROLE, timeoutMs: 5000, size: AUDIT_WRITER_OPTIONS.maxInFlight, onError: () => undefined });
+      const writer = new AuditWriter(store, AUDIT_WRITER_OPTIONS);
+      try {
+        await auditWriterLoad(writer, 64, 1000);
+        const service = await onService(ctx, () => auditWriterLoad(writer, 64, WINDOW.service * 1000));
+        delete service.cpuUsPerRequest;
+        return {
+          id: 'auditw', name: 'audit writer alone: awaited commits (64 callers)', concurrency: 64, service,
+          note: `records/s with every caller awaiting its commit, in the bench process (no HTTP): the audit log's ceiling next to the service's request rate; ${writer.stats.batches} batches for ${writer.stats.committed} records`,
+        };
+      } finally {
+        await writer.close();
+        await store.close();
+      }
     },
   },
   {
@@ -687,7 +715,7 @@ async function main(): Promise<void> {
     const exportTenant = await api<Created>(`${serviceUrl}/v1/tenants`, platformKey, { name: 'bench audit export (synthetic records)' });
     const ctx: Context = {
       serviceUrl, simUrl, simToken, operatorKey, accountId: account.id, benchTenantId: bench.tenant.id,
-      queryTenantKey: queryTenant.apiKey.key, exportTenantKey: exportTenant.apiKey.key, service, simulator: sim, embeddedDb: !baseDbUrl,
+      queryTenantKey: queryTenant.apiKey.key, exportTenantKey: exportTenant.apiKey.key, service, simulator: sim, embeddedDb: !baseDbUrl, ownerUrl,
     };
 
     let seeded = false;
@@ -715,7 +743,7 @@ async function main(): Promise<void> {
       const result = await scenario.run(ctx);
       results.push(result);
       const s = result.service;
-      log(`${result.name} [c=${result.concurrency}]: ${fmtRate(s.rps)} req/s, p50 ${fmtMs(s.p50)} / p99 ${fmtMs(s.p99)} ms, CPU ${s.cpuUsPerRequest} µs/req, RSS ${s.rssStartMB}→${s.rssPeakMB} MB, errors ${s.non2xx + s.errors}` +
+      log(`${result.name} [c=${result.concurrency}]: ${fmtRate(s.rps)} req/s, p50 ${fmtMs(s.p50)} / p99 ${fmtMs(s.p99)} ms, ${s.cpuUsPerRequest === undefined ? "" : `CPU ${s.cpuUsPerRequest} µs/req, `}RSS ${s.rssStartMB}→${s.rssPeakMB} MB, errors ${s.non2xx + s.errors}` +
         (result.direct ? `; direct ${fmtRate(result.direct.rps)} req/s, p50 ${fmtMs(result.direct.p50)} ms, errors ${result.direct.non2xx + result.direct.errors}` : '') +
         ` (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     }

@@ -7,8 +7,11 @@ import { AUDIT_STORE } from './audit.tokens.js';
 import { AuditStore, PgAuditStore } from './audit-store.js';
 import { AuditWriter } from './audit-writer.js';
 
-/** Connections of the audit writer's own pool: batches in flight at once (two may pipeline one chain). */
-const AUDIT_CONNECTIONS = 3;
+/**
+ * The writer's settings, also used by the benchmark's audit-writer scenario: one connection of its own pool per
+ * batch in flight (`maxInFlight`), two of which may pipeline one chain.
+ */
+export const AUDIT_WRITER_OPTIONS = { maxInFlight: 3, chainDepth: 2, batchMax: 200 } as const;
 
 @Injectable()
 class AuditShutdown implements OnApplicationShutdown {
@@ -42,14 +45,14 @@ class AuditShutdown implements OnApplicationShutdown {
           url: server.url,
           appRole: config.database.appRole,
           timeoutMs: config.audit.writeTimeoutMs,
-          size: AUDIT_CONNECTIONS,
+          size: AUDIT_WRITER_OPTIONS.maxInFlight,
           onError: (error) => new Logger('Audit').warn(`Audit connection error: ${error.message}`),
         }),
     },
     {
       provide: AuditWriter,
       inject: [AUDIT_STORE],
-      useFactory: (store: AuditStore) => new AuditWriter(store, { maxInFlight: AUDIT_CONNECTIONS, chainDepth: 2, batchMax: 200 }),
+      useFactory: (store: AuditStore) => new AuditWriter(store, AUDIT_WRITER_OPTIONS),
     },
     AuditLog,
     AuditShutdown,
