@@ -743,7 +743,7 @@ async function main(): Promise<void> {
       const result = await scenario.run(ctx);
       results.push(result);
       const s = result.service;
-      log(`${result.name} [c=${result.concurrency}]: ${fmtRate(s.rps)} req/s, p50 ${fmtMs(s.p50)} / p99 ${fmtMs(s.p99)} ms, ${s.cpuUsPerRequest === undefined ? "" : `CPU ${s.cpuUsPerRequest} µs/req, `}RSS ${s.rssStartMB}→${s.rssPeakMB} MB, errors ${s.non2xx + s.errors}` +
+      log(`${result.name} [c=${result.concurrency}]: ${fmtRate(s.rps)} req/s, p50 ${fmtMs(s.p50)} / p99 ${fmtMs(s.p99)} ms, ${s.cpuUsPerRequest === undefined ? '' : `CPU ${s.cpuUsPerRequest} µs/req, `}RSS ${s.rssStartMB}→${s.rssPeakMB} MB, errors ${s.non2xx + s.errors}` +
         (result.direct ? `; direct ${fmtRate(result.direct.rps)} req/s, p50 ${fmtMs(result.direct.p50)} ms, errors ${result.direct.non2xx + result.direct.errors}` : '') +
         ` (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     }
