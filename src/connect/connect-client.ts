@@ -7,6 +7,7 @@ import type {
   ItemSummary, PatchOperation, Vault,
 } from './connect-api.types.js';
 import { ConnectErrorMapper, type ConnectResource } from './connect-error.mapper.js';
+import { connectHttpAdapter } from './connect-http.adapter.js';
 import type { CircuitBreaker, CircuitState } from './circuit-breaker.js';
 import type { HttpMethod, RetryPolicy } from './retry-policy.js';
 
@@ -148,6 +149,7 @@ export class ConnectClient {
       transformRequest: NO_TRANSFORMS,
       transformResponse: NO_TRANSFORMS,
       transitional: CLARIFIED_TIMEOUTS,
+      adapter: connectHttpAdapter,
     };
   }
 

@@ -40,18 +40,21 @@ function codeOf(error: unknown): string | undefined {
 
 /**
  * Classifies an error thrown by axios (or Node) for a request that produced no HTTP response. axios copies
- * the Node error's `code` onto its own error and keeps the original as `cause`; its own timeout has no cause.
+ * the Node error's `code` onto its own error and keeps the original as `cause`; its own timeout has no cause;
+ * ConnectClient's transport (connect-http.adapter.ts) rejects with the Node error itself.
  */
 export function classifyNetworkError(error: unknown): NetworkFailure {
   const cause = (error as CodedError | null)?.cause;
   if (isAbortedBody(error)) return { kind: 'reset', code: 'ECONNRESET' };
-  const code = codeOf(cause) ?? codeOf(error);
+  // The Node error itself (ConnectClient's transport), or the one axios wrapped.
+  const source = (codeOf(cause) === undefined ? error : cause) as CodedError | undefined;
+  const code = codeOf(source);
   if (code === undefined) return { kind: 'unknown' };
   if (RESET_CODES.has(code)) return { kind: 'reset', code };
   if (UNREACHABLE_CODES.has(code)) return { kind: 'unreachable', code };
   if (code === 'ETIMEDOUT' || code === 'ECONNABORTED') {
     // The OS giving up on a TCP connect is "unreachable"; axios's own timer firing is a slow server.
-    return (cause as CodedError | undefined)?.syscall === 'connect' ? { kind: 'unreachable', code } : { kind: 'timeout', code: 'ETIMEDOUT' };
+    return source?.syscall === 'connect' ? { kind: 'unreachable', code } : { kind: 'timeout', code: 'ETIMEDOUT' };
   }
   if (TLS_CODES.has(code) || code.startsWith('CERT_') || code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_')) return { kind: 'tls', code };
   // The peer does not speak HTTP (Node's parser errors).
