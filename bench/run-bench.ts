@@ -413,6 +413,18 @@ const fmtCount = (n: number) => n.toLocaleString('en-US');
 // ---- set-up -------------------------------------------------------------------------------------------------
 
 const SERVICE_ENTRY = 'dist/src/main.js';
+/** How long the service is left idle after the last scenario before its RSS is read again (not with --quick). */
+const SETTLE_S = 40;
+
+/** The lowest RSS seen while the service sits idle for `ms`. */
+async function settledIdleRss(pid: number, ms: number): Promise<number> {
+  let lowest = rssBytes(pid);
+  for (const end = Date.now() + ms; Date.now() < end; ) {
+    await new Promise((r) => setTimeout(r, 1000));
+    lowest = Math.min(lowest, rssBytes(pid));
+  }
+  return lowest;
+}
 
 /** The node flags of `npm start` (the V8 heap cap): the service is measured as it is run. */
 function startScriptNodeFlags(): string[] {
@@ -758,6 +770,10 @@ async function main(): Promise<void> {
     notes.push(`Bench tenant audit chain after the run: ${fmtCount(Number(audit.requests))} request records, ${fmtCount(Number(audit.outcomes))} outcome records (warm-ups included).`);
     const facts = await dbFacts(ownerUrl);
 
+    // Idle after load: V8's memory reducer shrinks the heap some seconds after the work stops.
+    const settledRss = QUICK ? undefined : await settledIdleRss(service.pid, SETTLE_S * 1000);
+    if (settledRss !== undefined) log(`service RSS ${SETTLE_S} s after the last scenario: ${round1(settledRss / MB)} MB`);
+
     // Stop the service now so that a profile is written.
     await service.stop();
     let profile: ProfileSummary | undefined;
@@ -793,7 +809,7 @@ async function main(): Promise<void> {
     log('');
     log(`## Results ${new Date().toISOString()}${PROFILE ? ' (with --cpu-prof: slower than a plain run)' : ''}${QUICK ? ' (--quick)' : ''}`);
     log(`machine: ${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB, ${machine.platform}, Node ${machine.node}, Postgres ${machine.postgres}`);
-    log(`service idle RSS after boot: ${round1(idleRss / MB)} MB (database processes not included)`);
+    log(`service idle RSS after boot: ${round1(idleRss / MB)} MB${settledRss === undefined ? '' : `, ${SETTLE_S} s after the last scenario: ${round1(settledRss / MB)} MB`} (database processes not included)`);
     log('');
     log(table(results));
     log('');
@@ -817,7 +833,7 @@ async function main(): Promise<void> {
     log(`whole run: ${totalS} s; results in bench/results/latest.json`);
     writeFileSync(
       join(RESULTS_DIR, 'latest.json'),
-      `${JSON.stringify({ date: new Date().toISOString(), options: { profile: PROFILE, quick: QUICK, only: ONLY ?? null }, machine, idleRssMB: round1(idleRss / MB), durationS: totalS, scenarios: results, targets, notes, profile }, null, 2)}\n`,
+      `${JSON.stringify({ date: new Date().toISOString(), options: { profile: PROFILE, quick: QUICK, only: ONLY ?? null }, machine, idleRssMB: round1(idleRss / MB), settledIdleRssMB: settledRss === undefined ? null : round1(settledRss / MB), durationS: totalS, scenarios: results, targets, notes, profile }, null, 2)}\n`,
     );
   } finally {
     process.off('SIGINT', onSignal);
