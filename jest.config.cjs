@@ -15,6 +15,4 @@ module.exports = {
   globalTeardown: '<rootDir>/test/setup/global-teardown.mjs',
   setupFiles: ['reflect-metadata'],
   testTimeout: 30000,
-  // Belt and braces: a leaked socket or timer in one suite must never hang CI after the run has finished.
-  forceExit: true,
 };
