@@ -54,10 +54,8 @@ const VERSION_HEADER = '1password-connect-version';
 const USER_AGENT = 'wrk-onepassword';
 /** An error body larger than this is cut: only its message matters. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
-const ACCEPT_EVERY_STATUS = () => true;
 /** Bodies are serialised and parsed here, once, instead of by axios's generic transforms. */
 const NO_TRANSFORMS: [] = [];
-const CLARIFIED_TIMEOUTS = { clarifyTimeoutError: true };
 
 const segment = encodeURIComponent;
 
@@ -139,16 +137,12 @@ export class ConnectClient {
     this.#authHeaders = { Authorization: `Bearer ${credentials.token}`, 'Content-Type': 'application/json', 'User-Agent': USER_AGENT };
     // Identity encoding keeps Content-Length equal to the bytes the caller receives.
     this.#contentHeaders = { ...this.#authHeaders, 'Accept-Encoding': 'identity' };
-    // Built once: proxy:false skips the per-request proxy-from-env lookup, maxRedirects:0 skips follow-redirects.
+    // Built once. The transport (connect-http.adapter.ts) resolves every status and never redirects or proxies.
     this.#baseConfig = {
       [this.baseUrl.startsWith('https:') ? 'httpsAgent' : 'httpAgent']: dependencies.agent,
-      proxy: false,
-      maxRedirects: 0,
       timeout: dependencies.requestTimeoutMs,
-      validateStatus: ACCEPT_EVERY_STATUS,
       transformRequest: NO_TRANSFORMS,
       transformResponse: NO_TRANSFORMS,
-      transitional: CLARIFIED_TIMEOUTS,
       adapter: connectHttpAdapter,
     };
   }

@@ -3,7 +3,7 @@ import https from 'node:https';
 import type { AxiosAdapter, AxiosResponse, AxiosResponseHeaders, InternalAxiosRequestConfig } from 'axios';
 
 function timeoutError(timeoutMs: number): Error {
-  // axios's own code for a timeout under `transitional.clarifyTimeoutError`, which the error mapper expects.
+  // The code axios gives its own timeout (with `clarifyTimeoutError`), which the error classifier expects.
   return Object.assign(new Error(`timeout of ${timeoutMs}ms exceeded`), { code: 'ETIMEDOUT' });
 }
 
@@ -45,8 +45,11 @@ export const connectHttpAdapter: AxiosAdapter = (config: InternalAxiosRequestCon
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => respond(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8')));
-      res.on('aborted', () => reject(abortedError()));
       res.on('error', reject);
+      // Closed before the whole body arrived (after 'end' this is a no-op: the promise is settled).
+      res.on('close', () => {
+        if (!res.complete) reject(abortedError());
+      });
     };
     const req = secure ? https.request(url, options, onResponse) : http.request(url, options, onResponse);
     req.on('error', reject);
