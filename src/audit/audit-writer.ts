@@ -20,6 +20,12 @@ export interface AuditWriterOptions {
   chainDepth?: number;
   /** Records held in memory at most (queued plus awaiting retry); beyond it, writes are refused. */
   maxPending?: number;
+  /**
+   * How long a record nobody awaits (an outcome) may wait for one that is awaited to share its batch. At low
+   * load this folds a request's outcome into the next request's record: one commit per request instead of two,
+   * and no request waiting behind the lock of an outcome's commit. 0: flush at once.
+   */
+  lingerMs?: number;
   retryMinMs?: number;
   retryMaxMs?: number;
 }
@@ -91,6 +97,7 @@ export class AuditWriter {
   private readonly maxPending: number;
   private readonly retryMinMs: number;
   private readonly retryMaxMs: number;
+  private readonly lingerMs: number;
   private pendingCount = 0;
   private waitingCount = 0;
   private inFlight = 0;
@@ -98,6 +105,7 @@ export class AuditWriter {
   private scheduled = false;
   private backoffMs = 0;
   private retryTimer: NodeJS.Timeout | null = null;
+  private lingerTimer: NodeJS.Timeout | null = null;
   private closed = false;
   private lastLossReport = 0;
   readonly stats = { committed: 0, batches: 0, failures: 0, lost: 0, conflicts: 0, lockedAppends: 0 };
@@ -112,6 +120,7 @@ export class AuditWriter {
     this.maxPending = options.maxPending ?? 20_000;
     this.retryMinMs = options.retryMinMs ?? 50;
     this.retryMaxMs = options.retryMaxMs ?? 5000;
+    this.lingerMs = options.lingerMs ?? 0;
   }
 
   /** Appends a record and resolves once it is committed; rejects with AuditUnavailableError otherwise. */
@@ -157,6 +166,8 @@ export class AuditWriter {
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
+    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+    this.lingerTimer = null;
     if (!drained && this.pendingCount > 0) this.lose(this.pendingCount, 'the service stopped before they could be written');
   }
 
@@ -179,16 +190,34 @@ export class AuditWriter {
     return chain;
   }
 
-  private schedule(): void {
+  /** Flushes on the next turn; records nobody waits for may linger first (`now`: they may not). */
+  private schedule(now = false): void {
     if (this.scheduled || this.inFlight >= this.maxInFlight || this.pendingCount === 0) return;
-    // While backing off after a failure, only a caller who waits makes us try again before the timer.
-    if (this.retryTimer && this.waitingCount === 0) return;
+    if (!now && this.waitingCount === 0 && this.idleWaiters.length === 0) {
+      // While backing off after a failure, only a caller who waits makes us try again before the timer.
+      if (this.retryTimer) return;
+      if (this.lingerMs > 0) {
+        if (!this.lingerTimer) {
+          this.lingerTimer = setTimeout(this.lingered, this.lingerMs);
+        }
+        return;
+      }
+    }
     this.scheduled = true;
     setImmediate(this.flush);
   }
 
+  private readonly lingered = (): void => {
+    this.lingerTimer = null;
+    this.schedule(true);
+  };
+
   private readonly flush = (): void => {
     this.scheduled = false;
+    if (this.lingerTimer) {
+      clearTimeout(this.lingerTimer);
+      this.lingerTimer = null;
+    }
     while (this.inFlight < this.maxInFlight) {
       const batch = this.take();
       if (!batch) break;
@@ -350,7 +379,7 @@ export class AuditWriter {
       this.backoffMs = Math.min(Math.max(this.backoffMs * 2, this.retryMinMs), this.retryMaxMs);
       this.retryTimer = setTimeout(() => {
         this.retryTimer = null;
-        this.schedule();
+        this.schedule(true);
       }, this.backoffMs);
       this.retryTimer.unref();
     }

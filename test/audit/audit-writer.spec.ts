@@ -105,6 +105,37 @@ describe('AuditWriter (group commit)', () => {
     }
   });
 
+  it('lets an outcome linger so the next awaited record carries it: one batch, chain order kept', async () => {
+    const store = new MemoryStore();
+    const writer = new AuditWriter(store, { lingerMs: 1000 });
+    writer.enqueue(draft(A, 1));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(store.batches).toEqual([]);
+    await writer.commit(draft(A, 2));
+    expect(store.batches).toEqual([2]);
+    expect(store.rows.map((r) => r.request_id)).toEqual(['r-1', 'r-2']);
+    expectValidChain(store.rows, A);
+    expect(await writer.drain(100)).toBe(true);
+  });
+
+  it('writes a lingering outcome after lingerMs when nothing else comes, and at once when drained', async () => {
+    const store = new MemoryStore();
+    const writer = new AuditWriter(store, { lingerMs: 30 });
+    writer.enqueue(draft(A, 1));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(store.rows).toHaveLength(0);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(store.rows.map((r) => r.request_id)).toEqual(['r-1']);
+
+    const slow = new AuditWriter(store, { lingerMs: 60_000 });
+    slow.enqueue(draft(B, 2));
+    const started = Date.now();
+    expect(await slow.drain(1000)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(store.rows.map((r) => r.request_id)).toEqual(['r-1', 'r-2']);
+    await slow.close();
+  });
+
   it('pipelines a second batch of a chain while the first is in flight, and requeues both in order if the first is not appended', async () => {
     const store = new MemoryStore();
     const writer = new AuditWriter(store, { maxInFlight: 3, chainDepth: 2 });
