@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import type { ItemSummary } from '../connect/connect-api.types.js';
 import type { ConnectClient, ItemFilter } from '../connect/connect-client.js';
 import { type Keyed, sortRows } from '../vaults/sorted-page.util.js';
@@ -34,11 +34,12 @@ const itemKey = (item: ItemSummary) => ({ title: item.title, id: item.id });
  * `updatedAt` (one small GET of the vault per request) are those it was read under, which every item change
  * moves; the vault is read *before* the list, so a change racing the list only makes the next request read
  * again. Entries are per Connect client (a token change makes a new client, so a new entry), bounded in
- * number, rows and age.
+ * number, rows and age; a list past its age is dropped even if nobody asks for it again.
  */
 @Injectable()
-export class ItemListingCache {
+export class ItemListingCache implements OnModuleDestroy {
   private readonly entries = new Map<string, Entry>();
+  private sweepTimer: NodeJS.Timeout | undefined;
 
   async list(client: ConnectClient, accountId: string, vaultId: string, filter: ItemFilter | undefined): Promise<ItemListing> {
     const key = `${accountId}/${vaultId}`;
@@ -78,9 +79,15 @@ export class ItemListingCache {
     return { kind: 'sorted', rows: sorted };
   }
 
+  onModuleDestroy(): void {
+    clearTimeout(this.sweepTimer);
+    this.sweepTimer = undefined;
+  }
+
   private remember(key: string, entry: Entry): void {
     this.entries.delete(key);
     this.entries.set(key, entry);
+    this.armSweep();
     let rows = 0;
     for (const kept of this.entries.values()) rows += kept.sorted.length;
     for (const [oldest, kept] of this.entries) {
@@ -89,5 +96,17 @@ export class ItemListingCache {
       this.entries.delete(oldest);
       rows -= kept.sorted.length;
     }
+  }
+
+  /** A one-off walk of a large vault should not hold its list in memory until the next walk. */
+  private armSweep(): void {
+    if (this.sweepTimer !== undefined || this.entries.size === 0) return;
+    this.sweepTimer = setTimeout(() => {
+      this.sweepTimer = undefined;
+      const now = Date.now();
+      for (const [key, entry] of this.entries) if (now - entry.readAt >= MAX_AGE_MS && entry.pending === undefined) this.entries.delete(key);
+      this.armSweep();
+    }, MAX_AGE_MS);
+    this.sweepTimer.unref();
   }
 }
