@@ -32,6 +32,7 @@ import { AuditWriter } from '../src/audit/audit-writer.js';
 import { EnvironmentSchema } from '../src/config/environment.schema.js';
 import { cpuMicros, descendants, machineBusyMicros, RssSampler, rssBytes, totalCpuMicros } from './lib/proc-stats.js';
 import { formatProfile, summariseProfile, type ProfileSummary } from './lib/profile-summary.js';
+import { parseStartScript, type StartScript } from './lib/start-script.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const RESULTS_DIR = join(ROOT, 'bench', 'results');
@@ -426,11 +427,11 @@ async function settledIdleRss(pid: number, ms: number): Promise<number> {
   return lowest;
 }
 
-/** The node flags of `npm start` (the V8 heap cap): the service is measured as it is run. */
-function startScriptNodeFlags(): string[] {
-  const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/);
-  if (start[0] !== 'node' || start.at(-1) !== SERVICE_ENTRY) throw new Error(`package.json's start script is not "node [flags] ${SERVICE_ENTRY}"`);
-  return start.slice(1, -1);
+/** The environment and node flags of `npm start` (malloc and V8 heap settings): the service is measured as it is run. */
+function startScript(): StartScript {
+  const start = parseStartScript((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start);
+  if (start.node !== 'node' || start.entry !== SERVICE_ENTRY) throw new Error(`package.json's start script is not "[NAME=value ...] node [flags] ${SERVICE_ENTRY}"`);
+  return start;
 }
 
 function seed(): unknown {
@@ -700,7 +701,9 @@ async function main(): Promise<void> {
       env.DATA_DIR = dataDir;
       ownerUrl = '';
     }
-    const nodeArgs = startScriptNodeFlags();
+    const start = startScript();
+    Object.assign(env, start.env);
+    const nodeArgs = start.nodeFlags;
     let profileDir: string | undefined;
     if (PROFILE) {
       profileDir = join(work, 'profile');

@@ -8,6 +8,7 @@ import { validateEnvironment } from '../../src/config/load-environment.js';
 import { ConnectSimulator } from '../../src/connect-simulator/connect-simulator.js';
 import { parseSimulatorArgs } from '../../src/connect-simulator/simulator-cli.util.js';
 import { HealthController } from '../../src/health/health.controller.js';
+import { parseStartScript } from '../../bench/lib/start-script.js';
 import { compiledBuild, ROOT } from './support/compiled-build.js';
 import { environmentVariables } from './support/environment-variables.js';
 
@@ -38,6 +39,7 @@ interface ComposeFile {
 }
 
 const SCHEMA_VARIABLES = new Set(environmentVariables().map((variable) => variable.name));
+const startScript = () => parseStartScript((JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.start);
 /** Values for the variables compose takes from the operator's shell (`${NAME:?message}`). */
 const SHELL_SAMPLES: Record<string, string> = {
   PLATFORM_API_KEY: randomBytes(24).toString('base64url'),
@@ -241,10 +243,12 @@ describe('Dockerfile', () => {
     expect(argsOf(runtime, 'EXPOSE')).toEqual([port]);
   });
 
-  it('sets only variables of EnvironmentSchema', () => {
-    const names = argsOf(runtime, 'ENV').flatMap((args) => [...args.matchAll(/(\w+)=/g)].map((m) => m[1]));
-    expect(names.length).toBeGreaterThan(0);
-    expect(names.filter((name) => !SCHEMA_VARIABLES.has(name))).toEqual([]);
+  it('sets only variables of EnvironmentSchema, and those `npm start` sets for the C library, with its values', () => {
+    const set = new Map(argsOf(runtime, 'ENV').flatMap((args) => [...args.matchAll(/(\w+)=(\S*)/g)].map((m) => [m[1], m[2]] as const)));
+    const processEnv = startScript().env;
+    expect(set.size).toBeGreaterThan(0);
+    expect([...set.keys()].filter((name) => !SCHEMA_VARIABLES.has(name) && !(name in processEnv))).toEqual([]);
+    for (const [name, value] of Object.entries(processEnv)) expect([name, set.get(name)]).toEqual([name, value]);
   });
 
   it('copies everything tsconfig.build.json compiles, and .dockerignore keeps none of it out', () => {
@@ -264,9 +268,9 @@ describe('Dockerfile', () => {
     const [node, ...args] = JSON.parse(cmd) as string[];
     const entry = args.at(-1)!;
     expect(node).toBe('node');
-    // The container runs the service exactly as `npm start` does (same V8 heap cap, see README "Performance").
-    const start = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.start.split(/\s+/);
-    expect([node, ...args]).toEqual(start);
+    // The container runs the service exactly as `npm start` does (same V8 heap settings, see README "Performance").
+    const start = startScript();
+    expect([node, ...args]).toEqual([start.node, ...start.nodeFlags, start.entry]);
     // dist/ is tsconfig's outDir; the test build put the same tree under `built`.
     const outDir = posix.normalize(tsconfig.compilerOptions.outDir);
     const simulatorCommand = services['connect-simulator'].command!;
