@@ -47,7 +47,8 @@ function headsFrom(json: HeadJson[]): Map<string, ChainHead> {
   return heads;
 }
 
-const APPEND_SQL = 'SELECT audit_append($1::jsonb, $2::json) AS conflict';
+/** Named: each connection parses and plans it once, not on every batch. */
+const appendQuery = (batch: SealedBatch) => ({ name: 'audit-append', text: 'SELECT audit_append($1::jsonb, $2::json) AS conflict', values: [JSON.stringify(batch.claims), batch.rowsJson] });
 
 /**
  * The Postgres store: its own small pool of app-role connections (so audit writes never queue behind the
@@ -72,7 +73,7 @@ export class PgAuditStore implements AuditStore {
   }
 
   async append(batch: SealedBatch): Promise<Map<string, ChainHead> | null> {
-    const result = await this.pool.query(APPEND_SQL, [JSON.stringify(batch.claims), batch.rowsJson]);
+    const result = await this.pool.query(appendQuery(batch));
     const conflict = result.rows[0]?.conflict as HeadJson[] | null;
     return conflict ? headsFrom(conflict) : null;
   }
@@ -88,7 +89,7 @@ export class PgAuditStore implements AuditStore {
       const heads = headsFrom(locked.rows.map((r) => ({ ...r, r: r.r ? (r.r as Date).toISOString() : null })));
       for (const [tenant, head] of heads) if (head.seq === 0) heads.delete(tenant);
       const batch = seal(heads);
-      const result = await client.query(APPEND_SQL, [JSON.stringify(batch.claims), batch.rowsJson]);
+      const result = await client.query(appendQuery(batch));
       if (result.rows[0]?.conflict) throw new Error('audit chain heads changed while locked');
       await client.query('COMMIT');
     } catch (error) {
