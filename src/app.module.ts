@@ -8,6 +8,7 @@ import { AuditModule } from './audit/audit.module.js';
 import { ConnectedAccountsModule } from './connected-accounts/connected-accounts.module.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { loggerOptions } from './common/http/logger.options.js';
+import { IdleHeapCompactor } from './common/memory/idle-heap-compactor.js';
 import { createValidationPipe } from './common/http/validation.pipe.js';
 import { AppConfig } from './config/app-config.js';
 import { AppConfigModule } from './config/app-config.module.js';
@@ -46,6 +47,8 @@ export class AppModule {
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
+        // `npm start` and the image run node with --expose-gc for it (README "Operating it", Memory).
+        { provide: IdleHeapCompactor, useFactory: () => new IdleHeapCompactor({ gc: globalThis.gc }) },
       ],
     };
   }

@@ -1,0 +1,85 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { getHeapStatistics } from 'node:v8';
+
+/** What the compactor reads of the process; replaced in tests. */
+export interface HeapProbe {
+  /** CPU time used by the process so far, µs. */
+  cpuMicros(): number;
+  /** Heap V8 holds beyond what live objects use, bytes. */
+  slackBytes(): number;
+}
+
+export interface IdleHeapCompactorOptions {
+  /** A full, compacting GC (`globalThis.gc` under `node --expose-gc`); undefined: the compactor does nothing. */
+  gc?: () => void;
+  probe?: HeapProbe;
+  checkEveryMs?: number;
+  /** Below this share of one core over a check interval, the process is idle. */
+  idleCpuShare?: number;
+  /** Slack below which a compaction is not worth its pause. */
+  minSlackBytes?: number;
+}
+
+const processProbe: HeapProbe = {
+  cpuMicros: () => {
+    const { user, system } = process.cpuUsage();
+    return user + system;
+  },
+  slackBytes: () => {
+    const heap = getHeapStatistics();
+    return heap.total_heap_size - heap.used_heap_size;
+  },
+};
+
+/**
+ * Hands memory back once the service goes idle: one full GC after an interval with next to no CPU use, if V8
+ * holds much more heap than it uses, then none until the service has been busy again. V8's own memory reducer
+ * did not do it here: an idle service stayed at 157 MB RSS for 36 s after boot, and one GC took it to 125 MB
+ * (heap 82 → 51 MB). The pause (tens of ms) only ever falls in an idle interval.
+ */
+@Injectable()
+export class IdleHeapCompactor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Memory');
+  private readonly probe: HeapProbe;
+  private timer: NodeJS.Timeout | undefined;
+  private lastCpu = 0;
+  /** A compaction ran and the service has not been busy since. */
+  private compacted = false;
+  compactions = 0;
+
+  constructor(private readonly options: IdleHeapCompactorOptions = {}) {
+    this.probe = options.probe ?? processProbe;
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.options.gc) {
+      this.logger.debug('node runs without --expose-gc: idle heap compaction is off');
+      return;
+    }
+    this.lastCpu = this.probe.cpuMicros();
+    this.timer = setInterval(() => this.check(), this.options.checkEveryMs ?? 10_000);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private check(): void {
+    const intervalMs = this.options.checkEveryMs ?? 10_000;
+    const cpu = this.probe.cpuMicros();
+    const busyShare = (cpu - this.lastCpu) / 1000 / intervalMs;
+    this.lastCpu = cpu;
+    if (busyShare > (this.options.idleCpuShare ?? 0.02)) {
+      this.compacted = false;
+      return;
+    }
+    if (this.compacted || this.probe.slackBytes() < (this.options.minSlackBytes ?? 8 * 1024 * 1024)) return;
+    this.compacted = true;
+    this.compactions++;
+    this.options.gc!();
+    // The GC's own CPU must not make the next interval look busy.
+    this.lastCpu = this.probe.cpuMicros();
+  }
+}
