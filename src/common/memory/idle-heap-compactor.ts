@@ -40,24 +40,33 @@ const processProbe: HeapProbe = {
 @Injectable()
 export class IdleHeapCompactor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Memory');
+  private readonly gc: (() => void) | undefined;
   private readonly probe: HeapProbe;
+  private readonly checkEveryMs: number;
+  private readonly idleCpuShare: number;
+  private readonly minSlackBytes: number;
   private timer: NodeJS.Timeout | undefined;
   private lastCpu = 0;
   /** A compaction ran and the service has not been busy since. */
   private compacted = false;
   compactions = 0;
 
-  constructor(private readonly options: IdleHeapCompactorOptions = {}) {
+  constructor(options: IdleHeapCompactorOptions = {}) {
+    this.gc = options.gc;
     this.probe = options.probe ?? processProbe;
+    this.checkEveryMs = options.checkEveryMs ?? 10_000;
+    this.idleCpuShare = options.idleCpuShare ?? 0.02;
+    this.minSlackBytes = options.minSlackBytes ?? 8 * 1024 * 1024;
   }
 
   onApplicationBootstrap(): void {
-    if (!this.options.gc) {
+    if (!this.gc) {
       this.logger.debug('node runs without --expose-gc: idle heap compaction is off');
       return;
     }
+    const gc = this.gc;
     this.lastCpu = this.probe.cpuMicros();
-    this.timer = setInterval(() => this.check(), this.options.checkEveryMs ?? 10_000);
+    this.timer = setInterval(() => this.check(gc), this.checkEveryMs);
     this.timer.unref();
   }
 
@@ -66,19 +75,18 @@ export class IdleHeapCompactor implements OnApplicationBootstrap, OnApplicationS
     this.timer = undefined;
   }
 
-  private check(): void {
-    const intervalMs = this.options.checkEveryMs ?? 10_000;
+  private check(gc: () => void): void {
     const cpu = this.probe.cpuMicros();
-    const busyShare = (cpu - this.lastCpu) / 1000 / intervalMs;
+    const busyShare = (cpu - this.lastCpu) / 1000 / this.checkEveryMs;
     this.lastCpu = cpu;
-    if (busyShare > (this.options.idleCpuShare ?? 0.02)) {
+    if (busyShare > this.idleCpuShare) {
       this.compacted = false;
       return;
     }
-    if (this.compacted || this.probe.slackBytes() < (this.options.minSlackBytes ?? 8 * 1024 * 1024)) return;
+    if (this.compacted || this.probe.slackBytes() < this.minSlackBytes) return;
     this.compacted = true;
     this.compactions++;
-    this.options.gc!();
+    gc();
     // The GC's own CPU must not make the next interval look busy.
     this.lastCpu = this.probe.cpuMicros();
   }
