@@ -114,6 +114,14 @@ interface Context {
   embeddedDb: boolean;
   /** The bench database as its owner (the embedded server's, or DATABASE_URL's fresh database). */
   ownerUrl: string;
+  /** The bare reference proxy (bench/reference-proxy.ts), started on first use. */
+  reference: () => Promise<Reference>;
+}
+
+interface Reference {
+  child: Child;
+  url: string;
+  key: string;
 }
 
 const results: ScenarioResult[] = [];
@@ -131,11 +139,14 @@ const svcHeaders = (key: string, json = false): Record<string, string> => ({
   ...(json ? { 'content-type': 'application/json' } : {}),
 });
 
-/** Runs `run` while sampling the service's RSS (every 100 ms) and CPU time, and the embedded database's CPU. */
-async function onService(ctx: Context, run: () => Promise<LoadResult>): Promise<Measured> {
-  const pid = ctx.service.pid;
-  const dbPids = ctx.embeddedDb ? descendants(pid) : [];
-  const profiled = PROFILE && currentScenario === PROFILE_SCENARIO;
+/**
+ * Runs `run` while sampling the RSS (every 100 ms) and CPU time of the service (or of `target`, the reference
+ * proxy), and the embedded database's CPU.
+ */
+async function onService(ctx: Context, run: () => Promise<LoadResult>, target: Child = ctx.service): Promise<Measured> {
+  const pid = target.pid;
+  const dbPids = ctx.embeddedDb ? descendants(ctx.service.pid) : [];
+  const profiled = PROFILE && currentScenario === PROFILE_SCENARIO && target === ctx.service;
   if (profiled) ctx.service.signal('SIGURG');
   const sampler = new RssSampler(pid, 100);
   const ours = () => totalCpuMicros([ctx.simulator.pid]) + process.cpuUsage().user + process.cpuUsage().system;
@@ -227,6 +238,38 @@ const SCENARIOS: { id: string; run: (ctx: Context) => Promise<ScenarioResult> }[
         id: 'get1', name: 'get item details (audited), unloaded', concurrency: 1, service, direct: d,
         ratio: service.rps / d.rps, addedP50Ms: round2(service.p50 - d.p50),
         note: 'sequential keep-alive loop timed with performance.now()',
+      };
+    },
+  },
+  {
+    id: 'ref32',
+    run: async (ctx) => {
+      const ref = await ctx.reference();
+      const proxied: RequestSpec = { url: `${ref.url}/v1/vaults/${VAULT_FILES}/items/${ITEM_RICH}`, headers: svcHeaders(ref.key) };
+      const dir: RequestSpec = { url: `${ctx.simUrl}/v1/vaults/${VAULT_FILES}/items/${ITEM_RICH}`, headers: svcHeaders(ctx.simToken) };
+      await cannon({ ...proxied, connections: 32, durationS: WINDOW.warm });
+      const service = await onService(ctx, () => cannon({ ...proxied, connections: 32, durationS: WINDOW.service }), ref.child);
+      const d = direct(await cannon({ ...dir, connections: 32, durationS: WINDOW.direct }));
+      return {
+        id: 'ref32', name: 'yardstick: bare reference proxy, get item', concurrency: 32, service, direct: d, ratio: service.rps / d.rps,
+        note: REFERENCE_NOTE,
+      };
+    },
+  },
+  {
+    id: 'ref1',
+    run: async (ctx) => {
+      const ref = await ctx.reference();
+      const proxied: RequestSpec = { url: `${ref.url}/v1/vaults/${VAULT_FILES}/items/${ITEM_RICH}`, headers: svcHeaders(ref.key) };
+      const dir: RequestSpec = { url: `${ctx.simUrl}/v1/vaults/${VAULT_FILES}/items/${ITEM_RICH}`, headers: svcHeaders(ctx.simToken) };
+      const count = QUICK ? 1000 : 3000;
+      await sequential(proxied, 300);
+      const service = await onService(ctx, () => sequential(proxied, count), ref.child);
+      await sequential(dir, 300);
+      const d = direct(await sequential(dir, count));
+      return {
+        id: 'ref1', name: 'yardstick: bare reference proxy, get item, unloaded', concurrency: 1, service, direct: d,
+        ratio: service.rps / d.rps, addedP50Ms: round2(service.p50 - d.p50), note: REFERENCE_NOTE,
       };
     },
   },
@@ -431,6 +474,25 @@ async function settledIdleRss(pid: number, ms: number): Promise<number> {
   return lowest;
 }
 
+const REFERENCE_NOTE =
+  'the yardstick of ../shared/reference/performance.md (variant e: Nest on Fastify, a Map-lookup guard, axiosRef, one awaited 12-column audit row by adaptive group commit; no validation, encryption, second record, metrics or rate limits), bench/reference-proxy.ts, run with plain `node` against the same simulator and database';
+
+/** Starts bench/reference-proxy.ts in front of the simulator, writing its audit rows into the bench database. */
+async function startReferenceProxy(simUrl: string, simToken: string, databaseUrl: string): Promise<Reference> {
+  const port = await freePort();
+  const key = `reference-${randomBytes(24).toString('hex')}`;
+  const child = Child.start('reference proxy', process.execPath, [join(ROOT, 'dist/bench/reference-proxy.js')], {
+    env: {
+      PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production',
+      REF_PORT: String(port), REF_UPSTREAM_URL: simUrl, REF_UPSTREAM_TOKEN: simToken, REF_API_KEY: key, REF_DATABASE_URL: databaseUrl,
+    },
+    cwd: ROOT,
+  });
+  children.push(child);
+  await child.waitFor(/listening on/, 60_000);
+  return { child, url: `http://127.0.0.1:${port}`, key };
+}
+
 /** The environment and node flags of `npm start` (malloc and V8 heap settings): the service is measured as it is run. */
 function startScript(): StartScript {
   const start = parseStartScript((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start);
@@ -538,6 +600,9 @@ async function ownerQuery<T extends pg.QueryResultRow>(ownerUrl: string, text: s
 
 // ---- report -------------------------------------------------------------------------------------------------
 
+/** Rows measuring the reference proxy, not the service: kept out of the service's memory target. */
+const isYardstick = (r: ScenarioResult) => r.id.startsWith('ref');
+
 const TARGETS: { id: string; label: string; check: (r: Map<string, ScenarioResult>) => { value: string; ok: boolean } | undefined }[] = [
   { id: 'get32', label: 'get item c=32: ≥ 2,000 req/s (stretch 2,500)', check: (r) => r.get('get32') && { value: `${fmtRate(r.get('get32')!.service.rps)} req/s`, ok: r.get('get32')!.service.rps >= 2000 } },
   { id: 'get32', label: 'get item c=32: p99 ≤ 30 ms', check: (r) => r.get('get32') && { value: `${r.get('get32')!.service.p99} ms`, ok: r.get('get32')!.service.p99 <= 30 } },
@@ -553,7 +618,7 @@ const TARGETS: { id: string; label: string; check: (r: Map<string, ScenarioResul
     id: '*', label: 'service RSS < 200 MB under load (peak of every scenario)',
     check: (r) => {
       if (r.size === 0) return undefined;
-      const peak = Math.max(...[...r.values()].map((s) => s.service.rssPeakMB ?? 0));
+      const peak = Math.max(...[...r.values()].filter((s) => !isYardstick(s)).map((s) => s.service.rssPeakMB ?? 0));
       return { value: `${peak} MB`, ok: peak < 200 };
     },
   },
@@ -566,6 +631,21 @@ const TARGETS: { id: string; label: string; check: (r: Map<string, ScenarioResul
     },
   },
 ];
+
+/** The service's get-item numbers beside the reference proxy's from the same run. */
+function compareWithReference(byId: Map<string, ScenarioResult>): string[] {
+  const lines: string[] = [];
+  const [svc32, ref32, svc1, ref1] = ['get32', 'ref32', 'get1', 'ref1'].map((id) => byId.get(id));
+  if (svc32 && ref32) {
+    lines.push(
+      `get item c=32: service ${fmtRate(svc32.service.rps)} req/s, p99 ${svc32.service.p99} ms, ${svc32.service.cpuUsPerRequest} µs CPU/req; ` +
+        `bare proxy ${fmtRate(ref32.service.rps)} req/s, p99 ${ref32.service.p99} ms, ${ref32.service.cpuUsPerRequest} µs CPU/req; ` +
+        `service/proxy ${round2(svc32.service.rps / ref32.service.rps)}× req/s`,
+    );
+  }
+  if (svc1 && ref1) lines.push(`get item c=1, added to direct p50: service +${svc1.addedP50Ms} ms, bare proxy +${ref1.addedP50Ms} ms`);
+  return lines;
+}
 
 const fmtRate = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1));
 const fmtMs = (n: number | undefined) => (n === undefined ? '–' : n >= 100 ? String(Math.round(n)) : String(round2(n)));
@@ -638,7 +718,9 @@ async function main(): Promise<void> {
   let benchDb: string | undefined;
   let service: Child | undefined;
   let sim: Child | undefined;
+  let referenceProxy: Promise<Reference> | undefined;
   const cleanup = async () => {
+    await referenceProxy?.then((r) => r.child.stop()).catch(() => undefined);
     await service?.stop().catch(() => undefined);
     await sim?.stop().catch(() => undefined);
     stopOrphanedEmbeddedPostgres(join(work, 'data'));
@@ -735,9 +817,10 @@ async function main(): Promise<void> {
     const account = await api<{ id: string }>(`${serviceUrl}/v1/connected-accounts`, bench.apiKey.key, { name: 'bench simulator', connectServerUrl: simUrl, connectToken: simToken });
     const queryTenant = await api<Created>(`${serviceUrl}/v1/tenants`, platformKey, { name: 'bench audit query (synthetic records)' });
     const exportTenant = await api<Created>(`${serviceUrl}/v1/tenants`, platformKey, { name: 'bench audit export (synthetic records)' });
+    const reference = () => (referenceProxy ??= startReferenceProxy(simUrl, simToken, ownerUrl));
     const ctx: Context = {
       serviceUrl, simUrl, simToken, operatorKey, accountId: account.id, benchTenantId: bench.tenant.id,
-      queryTenantKey: queryTenant.apiKey.key, exportTenantKey: exportTenant.apiKey.key, service, simulator: sim, embeddedDb: !baseDbUrl, ownerUrl,
+      queryTenantKey: queryTenant.apiKey.key, exportTenantKey: exportTenant.apiKey.key, service, simulator: sim, embeddedDb: !baseDbUrl, ownerUrl, reference,
     };
 
     let seeded = false;
@@ -778,6 +861,10 @@ async function main(): Promise<void> {
       [ctx.benchTenantId],
     );
     notes.push(`Bench tenant audit chain after the run: ${fmtCount(Number(audit.requests))} request records, ${fmtCount(Number(audit.outcomes))} outcome records (warm-ups included).`);
+    if (referenceProxy) {
+      const [ref] = await ownerQuery<{ rows: string }>(ownerUrl, 'SELECT count(*) AS rows FROM bench_reference_audit');
+      notes.push(`Reference proxy audit rows after the run: ${fmtCount(Number(ref.rows))} (one per answered request, warm-ups included).`);
+    }
     const facts = await dbFacts(ownerUrl);
 
     // Idle after load: V8's memory reducer shrinks the heap some seconds after the work stops.
@@ -828,6 +915,12 @@ async function main(): Promise<void> {
       targets.push({ label: `service RSS idle about 100 MB (${BOOT_SETTLE_S} s after boot, ≤ ${IDLE_RSS_TARGET_MB} MB)`, value: `${round1(bootSettledRss / MB)} MB`, ok: bootSettledRss / MB <= IDLE_RSS_TARGET_MB });
     }
     for (const t of targets) log(`  ${t.ok ? 'PASS' : 'FAIL'}  ${t.label}: ${t.value}`);
+    const yardstick = compareWithReference(byId);
+    if (yardstick.length > 0) {
+      log('');
+      log('The full service next to the bare reference proxy, same run (the machine\'s speed changes from hour to hour; this does not):');
+      for (const line of yardstick) log(`  ${line}`);
+    }
     log('');
     for (const n of notes) log(`- ${n}`);
     for (const r of results) if (r.note) log(`- ${r.name}: ${r.note}`);
@@ -846,7 +939,7 @@ async function main(): Promise<void> {
     log(`whole run: ${totalS} s; results in bench/results/latest.json`);
     writeFileSync(
       join(RESULTS_DIR, 'latest.json'),
-      `${JSON.stringify({ date: new Date().toISOString(), options: { profile: PROFILE, quick: QUICK, only: ONLY ?? null }, machine, idleRssMB: round1(idleRss / MB), bootSettledIdleRssMB: bootSettledRss === undefined ? null : round1(bootSettledRss / MB), settledIdleRssMB: settledRss === undefined ? null : round1(settledRss / MB), durationS: totalS, scenarios: results, targets, notes, profile }, null, 2)}\n`,
+      `${JSON.stringify({ date: new Date().toISOString(), options: { profile: PROFILE, quick: QUICK, only: ONLY ?? null }, machine, idleRssMB: round1(idleRss / MB), bootSettledIdleRssMB: bootSettledRss === undefined ? null : round1(bootSettledRss / MB), settledIdleRssMB: settledRss === undefined ? null : round1(settledRss / MB), durationS: totalS, scenarios: results, targets, yardstick, notes, profile }, null, 2)}\n`,
     );
   } finally {
     process.off('SIGINT', onSignal);

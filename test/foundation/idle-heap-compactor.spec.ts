@@ -26,7 +26,9 @@ describe('IdleHeapCompactor', () => {
     jest.advanceTimersByTime(10_000);
     expect(gc).not.toHaveBeenCalled();
 
-    state.cpuMicros += 100_000; // 1%: idle
+    state.cpuMicros += 100_000; // 1%: idle, but V8 needs allocation to have slowed for a while: wait for a second idle interval
+    jest.advanceTimersByTime(10_000);
+    expect(gc).not.toHaveBeenCalled();
     jest.advanceTimersByTime(10_000);
     expect(gc).toHaveBeenCalledTimes(1);
 
@@ -38,11 +40,56 @@ describe('IdleHeapCompactor', () => {
     state.cpuMicros += 5_000_000;
     jest.advanceTimersByTime(10_000);
     jest.advanceTimersByTime(10_000);
+    expect(gc).toHaveBeenCalledTimes(1);
+    jest.advanceTimersByTime(10_000);
     expect(gc).toHaveBeenCalledTimes(2);
     expect(compactor.compactions).toBe(2);
 
     compactor.onApplicationShutdown();
     expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('starts the idle streak again after a busy interval', () => {
+    const { state, probe, gc } = fakeProcess();
+    const compactor = new IdleHeapCompactor({ gc, probe, checkEveryMs: 5_000, idleIntervals: 2 });
+    compactor.onApplicationBootstrap();
+    jest.advanceTimersByTime(5_000); // idle
+    state.cpuMicros += 1_000_000; // 20%: busy
+    jest.advanceTimersByTime(5_000);
+    jest.advanceTimersByTime(5_000); // idle, one in a row
+    expect(gc).not.toHaveBeenCalled();
+    jest.advanceTimersByTime(5_000); // two in a row
+    expect(gc).toHaveBeenCalledTimes(1);
+    compactor.onApplicationShutdown();
+  });
+
+  it('tries again when a GC handed nothing back, three times at most in one idle period', () => {
+    const { state, probe } = fakeProcess();
+    const gc = jest.fn(() => {
+      state.cpuMicros += 50_000; // frees nothing: the slack stays
+    });
+    const compactor = new IdleHeapCompactor({ gc, probe, checkEveryMs: 5_000, idleIntervals: 1 });
+    compactor.onApplicationBootstrap();
+    jest.advanceTimersByTime(5_000);
+    expect(gc).toHaveBeenCalledTimes(1);
+    jest.advanceTimersByTime(5_000);
+    expect(gc).toHaveBeenCalledTimes(2);
+    gc.mockImplementation(() => {
+      state.slackBytes = 5 * MB;
+    });
+    jest.advanceTimersByTime(5_000);
+    expect(gc).toHaveBeenCalledTimes(3);
+    jest.advanceTimersByTime(60_000);
+    expect(gc).toHaveBeenCalledTimes(3);
+
+    // Never freeing anything: three tries, then quiet until the service was busy.
+    gc.mockImplementation(() => undefined);
+    state.slackBytes = 40 * MB;
+    state.cpuMicros += 1_000_000;
+    jest.advanceTimersByTime(5_000);
+    jest.advanceTimersByTime(60_000);
+    expect(gc).toHaveBeenCalledTimes(6);
+    compactor.onApplicationShutdown();
   });
 
   it('leaves a small slack alone', () => {
@@ -53,6 +100,13 @@ describe('IdleHeapCompactor', () => {
     jest.advanceTimersByTime(60_000);
     expect(gc).not.toHaveBeenCalled();
     compactor.onApplicationShutdown();
+  });
+
+  it("asks the process's GC for a memory-reducing major collection, and has none without --expose-gc", () => {
+    const gc = jest.fn() as unknown as NodeJS.GCFunction;
+    IdleHeapCompactor.processGc(gc)!();
+    expect(gc).toHaveBeenCalledWith({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+    expect(IdleHeapCompactor.processGc(undefined)).toBeUndefined();
   });
 
   it('does nothing, and keeps no timer, without --expose-gc', () => {
