@@ -30,7 +30,7 @@ import { AUDIT_WRITER_OPTIONS } from '../src/audit/audit-core.module.js';
 import { PgAuditStore } from '../src/audit/audit-store.js';
 import { AuditWriter } from '../src/audit/audit-writer.js';
 import { EnvironmentSchema } from '../src/config/environment.schema.js';
-import { cpuMicros, descendants, machineBusyMicros, RssSampler, rssBytes, totalCpuMicros } from './lib/proc-stats.js';
+import { cpuByPid, cpuMicros, descendants, descendantsCpuSince, machineBusyMicros, RssSampler, rssBytes, totalCpuMicros } from './lib/proc-stats.js';
 import { formatProfile, summariseProfile, type ProfileSummary } from './lib/profile-summary.js';
 import { parseStartScript, type StartScript } from './lib/start-script.js';
 
@@ -145,30 +145,30 @@ const svcHeaders = (key: string, json = false): Record<string, string> => ({
  */
 async function onService(ctx: Context, run: () => Promise<LoadResult>, target: Child = ctx.service): Promise<Measured> {
   const pid = target.pid;
-  const dbPids = ctx.embeddedDb ? descendants(ctx.service.pid) : [];
   const profiled = PROFILE && currentScenario === PROFILE_SCENARIO && target === ctx.service;
   if (profiled) ctx.service.signal('SIGURG');
   const sampler = new RssSampler(pid, 100);
-  const ours = () => totalCpuMicros([ctx.simulator.pid]) + process.cpuUsage().user + process.cpuUsage().system;
+  // The bench's own processes: the simulator, this one, and the service while the reference proxy is measured.
+  const ours = () => totalCpuMicros(target === ctx.service ? [ctx.simulator.pid] : [ctx.simulator.pid, ctx.service.pid]) + process.cpuUsage().user + process.cpuUsage().system;
   const t0 = performance.now();
   const machine0 = machineBusyMicros();
   const ours0 = ours();
   const cpu0 = cpuMicros(pid);
-  const db0 = totalCpuMicros(dbPids);
+  const db0 = ctx.embeddedDb ? cpuByPid(descendants(ctx.service.pid)) : undefined;
   const result = await run();
   if (profiled) ctx.service.signal('SIGURG');
   const cpu1 = cpuMicros(pid);
-  const db1 = totalCpuMicros(dbPids);
+  const dbUs = db0 ? descendantsCpuSince(ctx.service.pid, db0) : 0;
   const ours1 = ours();
   const machine1 = machineBusyMicros();
   const windowUs = (performance.now() - t0) * 1000;
   const rss = sampler.stop();
-  const other = machine1 - machine0 - (cpu1 - cpu0) - (db1 - db0) - (ours1 - ours0);
+  const other = machine1 - machine0 - (cpu1 - cpu0) - dbUs - (ours1 - ours0);
   const requests = Math.max(1, result.requests);
   return {
     ...result,
     cpuUsPerRequest: Math.round((cpu1 - cpu0) / requests),
-    ...(ctx.embeddedDb ? { dbCpuUsPerRequest: Math.round((db1 - db0) / requests) } : {}),
+    ...(ctx.embeddedDb ? { dbCpuUsPerRequest: Math.round(dbUs / requests) } : {}),
     rssStartMB: round1(rss.startBytes / MB),
     rssPeakMB: round1(rss.peakBytes / MB),
     rssGrowthMB: round1((rss.peakBytes - rss.startBytes) / MB),

@@ -85,6 +85,29 @@ export function descendants(pid: number): number[] {
 }
 
 /** Total CPU time (µs) of a set of processes; processes that are gone count 0. */
+/**
+ * CPU time (µs) the processes below `root` used since `before` (from cpuByPid): a process started meanwhile counts
+ * whole, one that exited meanwhile counts nothing (its time is gone from /proc), so never a negative figure.
+ */
+export function descendantsCpuSince(root: number, before: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, micros] of cpuByPid(descendants(root))) total += Math.max(0, micros - (before.get(pid) ?? 0));
+  return total;
+}
+
+/** CPU time so far (µs) of each of `pids` still running. */
+export function cpuByPid(pids: number[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      out.set(pid, cpuMicros(pid));
+    } catch {
+      // exited
+    }
+  }
+  return out;
+}
+
 export function totalCpuMicros(pids: number[]): number {
   let total = 0;
   for (const pid of pids) {
