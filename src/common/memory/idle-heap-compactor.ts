@@ -22,8 +22,8 @@ export interface IdleHeapCompactorOptions {
   minSlackBytes?: number;
 }
 
-/** Idle-period GCs that free nothing before the compactor waits for the service to have been busy again. */
-const MAX_FRUITLESS_GCS = 3;
+/** Idle-period GCs that leave most of the unused heap before the compactor waits for the service to have been busy again. */
+const MAX_FRUITLESS_GCS = 5;
 
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 
@@ -40,12 +40,11 @@ const processProbe: HeapProbe = {
 
 /**
  * Hands memory back once the service goes idle: one full GC after two 5 s intervals with next to no CPU use, if
- * V8 holds much more heap than it uses, then none until the service has been busy again (a GC that frees nothing
- * is tried again at the next check, three times at most). V8's own memory reducer
+ * V8 holds much more heap than it uses, then none until the service has been busy again. V8's own memory reducer
  * did not do it here: an idle service stayed at 157 MB RSS for 36 s after boot, and one GC took it to 125 MB
- * (heap 82 → 51 MB). A GC 5 s after boot freed nothing (V8 keeps its grown young generation while it still
- * counts the allocation rate as high), hence the second interval. The pause (tens of ms) only ever falls in an
- * idle interval.
+ * (heap 82 → 51 MB). One GC often leaves V8's grown young generation (32 MB) in place, or part of the old one
+ * (seen after boot and after an audit export): while it has not halved the unused heap, the next check tries
+ * again, five times at most; after an export the third try had shrunk both (RSS 223 → 132 MB). The pause (tens of ms) only ever falls in an idle interval.
  */
 @Injectable()
 export class IdleHeapCompactor implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -61,17 +60,9 @@ export class IdleHeapCompactor implements OnApplicationBootstrap, OnApplicationS
   private idleStreak = 0;
   /** A compaction handed memory back (or ran out of tries) and the service has not been busy since. */
   private compacted = false;
-  /** GCs in this idle period that handed nothing back. */
+  /** GCs in this idle period that left at least half of the unused heap in place. */
   private fruitless = 0;
   compactions = 0;
-
-  /**
-   * The process's GC under `--expose-gc`, as a memory-reducing one: a plain `gc()` left V8's young generation at
-   * 32 MB in 1 of 5 idle boots (RSS unchanged), the 'last-resort' flavour shrank it in 5 of 5. Undefined without the flag.
-   */
-  static processGc(gc: NodeJS.GCFunction | undefined = globalThis.gc): (() => void) | undefined {
-    return gc && (() => gc({ type: 'major', execution: 'sync', flavor: 'last-resort' }));
-  }
 
   constructor(options: IdleHeapCompactorOptions = {}) {
     this.gc = options.gc;
@@ -117,7 +108,7 @@ export class IdleHeapCompactor implements OnApplicationBootstrap, OnApplicationS
     this.compactions++;
     gc();
     const after = this.probe.slackBytes();
-    // V8 now and then keeps its grown young generation through the GC: then try again at the next idle check.
+    // V8 often keeps its grown young generation (or part of the old) through one GC: then again at the next idle check.
     this.compacted = after <= slack / 2 || ++this.fruitless >= MAX_FRUITLESS_GCS;
     this.logger.debug(`idle: full GC, heap slack ${mb(slack)} → ${mb(after)} MB`);
     // The GC's own CPU must not make the next interval look busy.
