@@ -16,7 +16,7 @@ export interface IdleHeapCompactorOptions {
   checkEveryMs?: number;
   /** Below this share of one core over a check interval, the process is idle. */
   idleCpuShare?: number;
-  /** Idle intervals in a row before compacting: V8 shrinks its young generation only once allocation has slowed for some seconds. */
+  /** Idle intervals in a row before compacting: a GC just after work frees less. */
   idleIntervals?: number;
   /** Slack below which a compaction is not worth its pause. */
   minSlackBytes?: number;
@@ -39,12 +39,13 @@ const processProbe: HeapProbe = {
 };
 
 /**
- * Hands memory back once the service goes idle: one full GC after two 5 s intervals with next to no CPU use, if
+ * Hands memory back once the service goes idle: a full GC after two 5 s intervals with next to no CPU use, if
  * V8 holds much more heap than it uses, then none until the service has been busy again. V8's own memory reducer
  * did not do it here: an idle service stayed at 157 MB RSS for 36 s after boot, and one GC took it to 125 MB
  * (heap 82 → 51 MB). One GC often leaves V8's grown young generation (32 MB) in place, or part of the old one
  * (seen after boot and after an audit export): while it has not halved the unused heap, the next check tries
- * again, five times at most; after an export the third try had shrunk both (RSS 223 → 132 MB). The pause (tens of ms) only ever falls in an idle interval.
+ * again, five times at most; after an export the third try had shrunk both (RSS 223 → 132 MB). The pause (tens
+ * of ms) only ever falls in an idle interval.
  */
 @Injectable()
 export class IdleHeapCompactor implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -102,7 +103,8 @@ export class IdleHeapCompactor implements OnApplicationBootstrap, OnApplicationS
     if (this.compacted || ++this.idleStreak < this.idleIntervals) return;
     const slack = this.probe.slackBytes();
     if (slack < this.minSlackBytes) {
-      this.logger.debug(`idle, heap slack ${mb(slack)} MB: no compaction`);
+      // Nothing worth a pause until the service has been busy again.
+      this.compacted = true;
       return;
     }
     this.compactions++;
