@@ -871,7 +871,8 @@ async function main(): Promise<void> {
     const settledRss = QUICK ? undefined : await settledIdleRss(service.pid, SETTLE_S * 1000);
     if (settledRss !== undefined) log(`service RSS ${SETTLE_S} s after the last scenario: ${round1(settledRss / MB)} MB`);
 
-    // Stop the service now so that a profile is written.
+    // Stop the service now so that a profile is written; the proxy first, as the service may own the database.
+    await referenceProxy?.then((r) => r.child.stop());
     await service.stop();
     let profile: ProfileSummary | undefined;
     if (PROFILE && profileDir) {

@@ -1,10 +1,12 @@
 import { HttpService } from '@nestjs/axios';
 import { Injectable } from '@nestjs/common';
+import type { AxiosInstance } from 'axios';
 import { AppException } from '../common/errors/app-exception.js';
 import { ErrorCode } from '../common/errors/error-code.enum.js';
 import { AppConfig } from '../config/app-config.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { createConnectAgent } from './connect-agent.factory.js';
+import { emptyAxiosDefaults } from './empty-axios-defaults.util.js';
 import { ConnectClient, type ConnectAccountCredentials } from './connect-client.js';
 import { RetryPolicy } from './retry-policy.js';
 
@@ -19,20 +21,20 @@ export interface ConnectClientOverrides extends Partial<ConnectSettings> {
 
 /**
  * Creates one ConnectClient per connected account. Each client gets its own keep-alive agent, retry
- * policy and circuit breaker, and shares the HttpService's axios instance (used via `axiosRef`). Whoever
- * keeps the clients (the account registry) must call `destroy()` on one it drops.
+ * policy and circuit breaker, and shares the HttpService's axios instance (used via `axiosRef`, its defaults
+ * emptied: each call carries its whole config). Whoever keeps the clients (the account registry) must call
+ * `destroy()` on one it drops.
  */
 @Injectable()
 export class ConnectClientFactory {
   private readonly settings: ConnectSettings;
+  private readonly axios: AxiosInstance;
   /** Applied to every new client (src/metrics instruments its calls); set once at start-up. */
   private decorate?: (client: ConnectClient) => ConnectClient;
 
-  constructor(
-    private readonly httpService: HttpService,
-    config: AppConfig,
-  ) {
+  constructor(httpService: HttpService, config: AppConfig) {
     this.settings = config.connect;
+    this.axios = emptyAxiosDefaults(httpService.axiosRef);
   }
 
   /** Registers what every client created from now on passes through (one decorator: the metrics). */
@@ -46,7 +48,7 @@ export class ConnectClientFactory {
     const client = new ConnectClient(
       { ...credentials, baseUrl: `${url.origin}${url.pathname}` },
       {
-        axios: this.httpService.axiosRef,
+        axios: this.axios,
         agent: createConnectAgent(url, settings),
         retry: new RetryPolicy(settings),
         breaker: new CircuitBreaker(settings),

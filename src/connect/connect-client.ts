@@ -134,9 +134,10 @@ export class ConnectClient {
     this.#retry = dependencies.retry;
     this.#breaker = dependencies.breaker;
     this.#requestTimeoutMs = dependencies.requestTimeoutMs;
-    this.#authHeaders = { Authorization: `Bearer ${credentials.token}`, 'Content-Type': 'application/json', 'User-Agent': USER_AGENT };
+    // The whole header set of each call: the axios instance adds none of its own (ConnectClientFactory).
+    this.#authHeaders = { Authorization: `Bearer ${credentials.token}`, Accept: 'application/json', 'Content-Type': 'application/json', 'User-Agent': USER_AGENT };
     // Identity encoding keeps Content-Length equal to the bytes the caller receives.
-    this.#contentHeaders = { ...this.#authHeaders, 'Accept-Encoding': 'identity' };
+    this.#contentHeaders = { Authorization: this.#authHeaders.Authorization, Accept: '*/*', 'Accept-Encoding': 'identity', 'User-Agent': USER_AGENT };
     // Built once. The transport (connect-http.adapter.ts) resolves every status and never redirects or proxies.
     this.#baseConfig = {
       [this.baseUrl.startsWith('https:') ? 'httpsAgent' : 'httpAgent']: dependencies.agent,

@@ -1,5 +1,6 @@
-import { HttpModule, HttpService } from '@nestjs/axios';
+import { HttpModule } from '@nestjs/axios';
 import { Test } from '@nestjs/testing';
+import axios from 'axios';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
@@ -82,7 +83,6 @@ const ENV = {
 
 let sim: ConnectSimulator;
 let factory: ConnectClientFactory;
-let httpService: HttpService;
 const clients: ConnectClient[] = [];
 /** Codes asserted by expectConnectError, so the last test can prove every kind went through the canary check. */
 const checkedCodes = new Set<ErrorCode>();
@@ -144,11 +144,11 @@ async function closedPort(): Promise<number> {
 beforeAll(async () => {
   sim = await ConnectSimulator.start({ port: 0, seed: seed as never, inlineFileLimitBytes: 1024 });
   const moduleRef = await Test.createTestingModule({
-    imports: [HttpModule],
+    // Its own axios instance, as ConnectModule registers it (the factory empties the instance's defaults).
+    imports: [HttpModule.register({})],
     providers: [ConnectClientFactory, { provide: AppConfig, useValue: new AppConfig(validateEnvironment(ENV)) }],
   }).compile();
   factory = moduleRef.get(ConnectClientFactory);
-  httpService = moduleRef.get(HttpService);
 });
 
 afterEach(() => {
@@ -252,6 +252,40 @@ describe('ConnectClient happy paths', () => {
     expect(report.serverVersion).toMatch(/^\d+\.\d+\.\d+/);
     expect(report.health.name).toContain('Connect');
     expect(report.health.version).toBe(report.serverVersion);
+  });
+});
+
+describe('ConnectClient on the wire', () => {
+  it('sends exactly its own headers: nothing from axios defaults, the token only where it belongs', async () => {
+    const seenHeaders: Record<string, Record<string, string | string[] | undefined>> = {};
+    const server = http.createServer((req, res) => {
+      const { host: _host, connection: _connection, 'content-length': _length, ...rest } = req.headers;
+      seenHeaders[`${req.method} ${req.url}`] = rest;
+      req.resume();
+      req.on('end', () => {
+        if (req.url === '/heartbeat') res.writeHead(200, { 'content-type': 'text/plain' }).end('.');
+        else if (req.url?.endsWith('/content')) res.writeHead(200, { 'content-type': 'application/octet-stream' }).end('bytes');
+        else if (req.method === 'POST') res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"new"}');
+        else res.writeHead(200, { 'content-type': 'application/json' }).end('[]');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const client = newClient({}, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+      await client.heartbeat();
+      await client.listVaults();
+      await client.createItem('v1', { title: 't', category: 'LOGIN' });
+      await readAll((await client.getFileContent('v1', 'i1', 'f1')).stream);
+      const json = { authorization: `Bearer ${TOKEN}`, accept: 'application/json', 'content-type': 'application/json', 'user-agent': 'wrk-onepassword' };
+      expect(seenHeaders).toEqual({
+        'GET /heartbeat': { 'user-agent': 'wrk-onepassword' },
+        'GET /v1/vaults': json,
+        'POST /v1/vaults/v1/items': json,
+        'GET /v1/vaults/v1/items/i1/files/f1/content': { authorization: `Bearer ${TOKEN}`, accept: '*/*', 'accept-encoding': 'identity', 'user-agent': 'wrk-onepassword' },
+      });
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
 
@@ -516,7 +550,7 @@ describe('ConnectClient circuit breaker', () => {
 
 describe('ConnectClient secrecy', () => {
   it('the canary check would catch a raw axios error (negative control)', async () => {
-    const raw = await httpService.axiosRef
+    const raw = await axios
       .get(`${sim.url}/v1/vaults`, { headers: { Authorization: `Bearer ${BAD_TOKEN}` } })
       .then(() => undefined, (e: unknown) => e);
     expect(() => assertNoSecret(raw)).toThrow();
