@@ -3,6 +3,8 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { AUDIT_EVENT_VERSION } from '../../src/audit/audit.constants.js';
 import { AuditMaintenance } from '../../src/audit/audit-maintenance.js';
+import type { AuditStore, ChainHead, HeadClaim, SealedBatch } from '../../src/audit/audit-store.js';
+import { AUDIT_STORE } from '../../src/audit/audit.tokens.js';
 import type { AuditDraft } from '../../src/audit/audit-record.js';
 import { AuditVerifier } from '../../src/audit/audit-verifier.js';
 import { AuditWriter } from '../../src/audit/audit-writer.js';
@@ -125,6 +127,37 @@ describe('audit log: append-only and tamper-evident', () => {
       } finally {
         await second.close();
       }
+    });
+
+    it('audit_append appends only on the heads a batch claims; otherwise it reports the actual heads and appends nothing', async () => {
+      const store = t.app.get<AuditStore>(AUDIT_STORE);
+      const [x, y] = [randomUUID(), randomUUID()];
+      const hex = (n: number) => n.toString(16).padStart(64, '0');
+      const at = new Date().toISOString();
+      const row = (tenant: string, seq: number) => ({
+        ...draft(tenant, `contract-${seq}`), seq, recorded_at: at, prev_hash: `\\x${hex(seq - 1)}`, hash: `\\x${hex(seq)}`,
+      });
+      const claim = (tenant: string, s: number | null, h: string | null, ns: number): HeadClaim => ({ t: tenant, s, h, ns, nh: hex(ns), nr: at });
+      const batch = (claims: HeadClaim[], rows: object[]): SealedBatch => ({ claims, rowsJson: JSON.stringify(rows), count: rows.length });
+      const stored = async () => (await db.query('SELECT tenant_id, seq::int AS seq FROM audit_events WHERE tenant_id = ANY ($1) ORDER BY tenant_id, seq', [[x, y]])).rows;
+      const head = (heads: Map<string, ChainHead> | null, tenant: string) => {
+        const h = heads?.get(tenant);
+        return h && { seq: h.seq, hash: h.hash.toString('hex') };
+      };
+
+      expect(await store.append(batch([claim(x, null, null, 1)], [row(x, 1)]))).toBeNull();
+      // A second "new chain" claim, a wrong hash, a head that does not exist, one stale chain among two: nothing.
+      expect(head(await store.append(batch([claim(x, null, null, 1)], [row(x, 1)])), x)).toEqual({ seq: 1, hash: hex(1) });
+      expect(head(await store.append(batch([claim(x, 1, hex(7), 2)], [row(x, 2)])), x)).toEqual({ seq: 1, hash: hex(1) });
+      expect(head(await store.append(batch([claim(y, 5, hex(5), 6)], [row(y, 6)])), y)).toEqual({ seq: 0, hash: hex(0) });
+      const mixed = await store.append(batch([claim(x, 1, hex(1), 2), claim(y, 3, hex(3), 4)], [row(x, 2), row(y, 4)]));
+      expect([head(mixed, x), head(mixed, y)]).toEqual([{ seq: 1, hash: hex(1) }, { seq: 0, hash: hex(0) }]);
+      expect(await stored()).toEqual([{ tenant_id: x, seq: 1 }]);
+
+      expect(await store.append(batch([claim(x, 1, hex(1), 2), claim(y, null, null, 1)], [row(x, 2), row(y, 1)]))).toBeNull();
+      expect((await stored()).map((r) => `${r.tenant_id === x ? 'x' : 'y'}${r.seq}`).sort()).toEqual(['x1', 'x2', 'y1']);
+      const heads = await db.query('SELECT tenant_id, last_seq::int AS seq, encode(last_hash, \'hex\') AS hash FROM audit_chain_heads WHERE tenant_id = ANY ($1)', [[x, y]]);
+      expect(new Map(heads.rows.map((r) => [r.tenant_id, [r.seq, r.hash]]))).toEqual(new Map([[x, [2, hex(2)]], [y, [1, hex(1)]]]));
     });
 
     it('finds an edited record at its seq, and a re-hashed one at the next', async () => {
