@@ -32,8 +32,9 @@ declare module 'autocannon' {
     total: number;
     p50: number;
     p90: number;
+    p97_5: number;
     p99: number;
-    p99_9?: number;
+    p99_9: number;
     [key: string]: number | undefined;
   }
 

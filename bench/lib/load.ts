@@ -10,6 +10,8 @@ export interface LoadResult {
   /** Latency percentiles in ms (autocannon's are whole ms; the sequential loops' have decimals). */
   p50: number;
   p99: number;
+  /** autocannon's tail (whole ms), in the JSON only: where p99 comes from. */
+  tail?: { p90: number; p97_5: number; p99_9: number; max: number };
   non2xx: number;
   errors: number;
   statusCodes: Record<string, number>;
@@ -42,6 +44,7 @@ function fromCannon(result: AutocannonResult): LoadResult {
     rps: result.duration > 0 ? requests / result.duration : 0,
     p50: result.latency.p50,
     p99: result.latency.p99,
+    tail: { p90: result.latency.p90, p97_5: result.latency.p97_5, p99_9: result.latency.p99_9, max: result.latency.max },
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
     statusCodes,

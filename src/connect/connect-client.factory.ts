@@ -1,6 +1,7 @@
 import { HttpService } from '@nestjs/axios';
 import { Injectable } from '@nestjs/common';
 import type { AxiosInstance } from 'axios';
+import { BodyBufferScavenger } from '../common/memory/body-buffer-scavenger.js';
 import { AppException } from '../common/errors/app-exception.js';
 import { ErrorCode } from '../common/errors/error-code.enum.js';
 import { AppConfig } from '../config/app-config.js';
@@ -32,7 +33,11 @@ export class ConnectClientFactory {
   /** Applied to every new client (src/metrics instruments its calls); set once at start-up. */
   private decorate?: (client: ConnectClient) => ConnectClient;
 
-  constructor(httpService: HttpService, config: AppConfig) {
+  constructor(
+    httpService: HttpService,
+    config: AppConfig,
+    private readonly scavenger: BodyBufferScavenger,
+  ) {
     this.settings = config.connect;
     this.axios = emptyAxiosDefaults(httpService.axiosRef);
   }
@@ -53,6 +58,7 @@ export class ConnectClientFactory {
         retry: new RetryPolicy(settings),
         breaker: new CircuitBreaker(settings),
         requestTimeoutMs: settings.requestTimeoutMs,
+        scavenger: this.scavenger,
       },
     );
     return this.decorate ? this.decorate(client) : client;

@@ -2,6 +2,7 @@ import type { Agent } from 'node:http';
 import { PassThrough, Readable } from 'node:stream';
 import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
 import { AppException } from '../common/errors/app-exception.js';
+import type { BodyBufferScavenger } from '../common/memory/body-buffer-scavenger.js';
 import type {
   ActivityPage, ApiRequestActivity, ConnectHealth, ConnectHealthReport, FileContent, FullItem, ItemFile, ItemInput,
   ItemSummary, PatchOperation, Vault,
@@ -27,6 +28,7 @@ export interface ConnectClientDependencies {
   retry: RetryPolicy;
   breaker: CircuitBreaker;
   requestTimeoutMs: number;
+  scavenger: BodyBufferScavenger;
 }
 
 export interface ItemFilter {
@@ -118,6 +120,7 @@ export class ConnectClient {
   readonly #retry: RetryPolicy;
   readonly #breaker: CircuitBreaker;
   readonly #requestTimeoutMs: number;
+  readonly #scavenger: BodyBufferScavenger;
   readonly #baseConfig: AxiosRequestConfig;
   readonly #authHeaders: Record<string, string>;
   readonly #contentHeaders: Record<string, string>;
@@ -134,6 +137,7 @@ export class ConnectClient {
     this.#retry = dependencies.retry;
     this.#breaker = dependencies.breaker;
     this.#requestTimeoutMs = dependencies.requestTimeoutMs;
+    this.#scavenger = dependencies.scavenger;
     // The whole header set of each call: the axios instance adds none of its own (ConnectClientFactory).
     this.#authHeaders = { Authorization: `Bearer ${credentials.token}`, Accept: 'application/json', 'Content-Type': 'application/json', 'User-Agent': USER_AGENT };
     // Identity encoding keeps Content-Length equal to the bytes the caller receives.
@@ -361,6 +365,7 @@ export class ConnectClient {
       if (!source.readableEnded) source.destroy();
     });
     source.pipe(guarded);
+    this.#scavenger.watch(source);
     return guarded;
   }
 }

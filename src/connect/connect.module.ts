@@ -1,5 +1,6 @@
 import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
+import { BodyBufferScavenger } from '../common/memory/body-buffer-scavenger.js';
 import { ConnectClientFactory } from './connect-client.factory.js';
 
 /**
@@ -10,7 +11,8 @@ import { ConnectClientFactory } from './connect-client.factory.js';
  */
 @Module({
   imports: [HttpModule.register({})],
-  providers: [ConnectClientFactory],
+  // `npm start` and the image run node with --expose-gc (README "Operating it", Memory).
+  providers: [ConnectClientFactory, { provide: BodyBufferScavenger, useFactory: () => BodyBufferScavenger.fromExposedGc() }],
   exports: [ConnectClientFactory],
 })
 export class ConnectModule {}

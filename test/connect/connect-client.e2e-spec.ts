@@ -9,6 +9,7 @@ import type { Readable } from 'node:stream';
 import { inspect } from 'node:util';
 import { AppException } from '../../src/common/errors/app-exception.js';
 import { ErrorCode } from '../../src/common/errors/error-code.enum.js';
+import { BodyBufferScavenger } from '../../src/common/memory/body-buffer-scavenger.js';
 import { AppConfig } from '../../src/config/app-config.js';
 import { validateEnvironment } from '../../src/config/load-environment.js';
 import { ConnectSimulator } from '../../src/connect-simulator/connect-simulator.js';
@@ -83,6 +84,8 @@ const ENV = {
 
 let sim: ConnectSimulator;
 let factory: ConnectClientFactory;
+let minorGcs = 0;
+const SCAVENGE_EVERY = 100_000; // above a socket read (64 KB): one GC at most per chunk
 const clients: ConnectClient[] = [];
 /** Codes asserted by expectConnectError, so the last test can prove every kind went through the canary check. */
 const checkedCodes = new Set<ErrorCode>();
@@ -146,7 +149,11 @@ beforeAll(async () => {
   const moduleRef = await Test.createTestingModule({
     // Its own axios instance, as ConnectModule registers it (the factory empties the instance's defaults).
     imports: [HttpModule.register({})],
-    providers: [ConnectClientFactory, { provide: AppConfig, useValue: new AppConfig(validateEnvironment(ENV)) }],
+    providers: [
+      ConnectClientFactory,
+      { provide: AppConfig, useValue: new AppConfig(validateEnvironment(ENV)) },
+      { provide: BodyBufferScavenger, useValue: new BodyBufferScavenger({ minorGc: () => minorGcs++, everyBytes: SCAVENGE_EVERY }) },
+    ],
   }).compile();
   factory = moduleRef.get(ConnectClientFactory);
 });
@@ -225,12 +232,16 @@ describe('ConnectClient happy paths', () => {
 
   it('streams binary file content byte for byte, with its headers', async () => {
     const client = newClient();
+    const gcsBefore = minorGcs;
     const content = await client.getFileContent(VAULT, DOC, BIG_FILE);
     expect(content.contentLength).toBe(BIG_BYTES.length);
     expect(content.contentType).toContain('application/octet-stream');
     expect(content.contentDisposition).toContain('big.bin');
     const bytes = await readAll(content.stream);
     expect(bytes.equals(BIG_BYTES)).toBe(true);
+    // The body's buffers are scavenged as they stream (one minor GC per SCAVENGE_EVERY bytes, counted across calls).
+    expect(minorGcs - gcsBefore).toBeGreaterThanOrEqual(Math.floor(BIG_BYTES.length / SCAVENGE_EVERY));
+    expect(minorGcs - gcsBefore).toBeLessThanOrEqual(Math.floor(BIG_BYTES.length / SCAVENGE_EVERY) + 1);
   });
 
   it('pages through activity with Content-Range', async () => {

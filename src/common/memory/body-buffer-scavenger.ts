@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import type { Readable } from 'node:stream';
+
+export interface BodyBufferScavengerOptions {
+  /** A young-generation GC (`gc({ type: 'minor' })` under `node --expose-gc`); undefined: the scavenger does nothing. */
+  minorGc?: () => void;
+  /** Streamed bytes, across all watched streams, between two scavenges. */
+  everyBytes?: number;
+}
+
+/**
+ * Keeps a streamed download from piling up socket buffers. Each 64 KB chunk Node reads is memory outside the V8
+ * heap, freed only once a scavenge collects the small JS object holding it; relaying a file allocates so little
+ * JS that V8 scavenged only when those buffers reached its 64 MB external-memory limit. A 100 MB download then
+ * grew RSS by 52–54 MB and ran at 47–56% of direct throughput (page faults on fresh memory); one minor GC per
+ * 2–8 MB kept growth at 8–25 MB and throughput at 63–91% (bench, download only; the spread is the machine's). Per
+ * 8 MB used the least CPU: 118–133 ms a download against 125–143 ms per 4 MB.
+ */
+@Injectable()
+export class BodyBufferScavenger {
+  private readonly minorGc: (() => void) | undefined;
+  private readonly everyBytes: number;
+  private sinceLast = 0;
+  scavenges = 0;
+
+  constructor(options: BodyBufferScavengerOptions = {}) {
+    this.minorGc = options.minorGc;
+    this.everyBytes = options.everyBytes ?? 8 * 1024 * 1024;
+  }
+
+  /** Counts the stream's chunks as they flow; attach after it is piped, as a 'data' listener starts the flow. */
+  watch(stream: Readable): void {
+    if (!this.minorGc) return;
+    const minorGc = this.minorGc;
+    stream.on('data', (chunk: Buffer) => {
+      this.sinceLast += chunk.length;
+      if (this.sinceLast < this.everyBytes) return;
+      this.sinceLast -= this.everyBytes;
+      this.scavenges++;
+      minorGc();
+    });
+  }
+
+  /** Scavenges with `globalThis.gc` when node runs with --expose-gc; otherwise does nothing. */
+  static fromExposedGc(): BodyBufferScavenger {
+    const gc = globalThis.gc;
+    return new BodyBufferScavenger({ minorGc: gc ? () => gc({ type: 'minor' }) : undefined });
+  }
+}
