@@ -12,9 +12,10 @@ export interface BodyBufferScavengerOptions {
  * Keeps a streamed download from piling up socket buffers. Each 64 KB chunk Node reads is memory outside the V8
  * heap, freed only once a scavenge collects the small JS object holding it; relaying a file allocates so little
  * JS that V8 scavenged only when those buffers reached its 64 MB external-memory limit. A 100 MB download then
- * grew RSS by 52–54 MB and ran at 47–56% of direct throughput (page faults on fresh memory); one minor GC per
- * 2–8 MB kept growth at 8–25 MB and throughput at 63–91% (bench, download only; the spread is the machine's). Per
- * 8 MB used the least CPU: 118–133 ms a download against 125–143 ms per 4 MB.
+ * grew RSS by 52–54 MB and ran at 47–56% of direct throughput (page faults on fresh memory).
+ * Every 2 MB, because with the old generation allowed only 30% growth (`npm start`) the buffers that 8 MB let
+ * pile up set off a full mark-compact every 30 MB or so: per 100 MB download, 21 mark-compacts and 300–330 ms of
+ * CPU per 8 MB, 1–2 and 100–120 ms per 2 MB, RSS growth +32–38 against +10 MB (bench, download only, two runs each).
  */
 @Injectable()
 export class BodyBufferScavenger {
@@ -25,7 +26,7 @@ export class BodyBufferScavenger {
 
   constructor(options: BodyBufferScavengerOptions = {}) {
     this.minorGc = options.minorGc;
-    this.everyBytes = options.everyBytes ?? 8 * 1024 * 1024;
+    this.everyBytes = options.everyBytes ?? 2 * 1024 * 1024;
   }
 
   /** Counts the stream's chunks as they flow; attach after it is piped, as a 'data' listener starts the flow. */
