@@ -51,7 +51,7 @@ describe('BodyBufferScavenger', () => {
     } finally {
       globalThis.gc = exposed;
     }
-    await relay(scavenger, 2, 8 * 1024 * KB); // the default: one per 8 MB
+    await relay(scavenger, 5, 1024 * KB); // the default: one per 2 MB
     expect(gc.mock.calls).toEqual([[{ type: 'minor' }], [{ type: 'minor' }]]);
   });
 });

@@ -14,8 +14,8 @@ export interface BodyBufferScavengerOptions {
  * JS that V8 scavenged only when those buffers reached its 64 MB external-memory limit. A 100 MB download then
  * grew RSS by 52–54 MB and ran at 47–56% of direct throughput (page faults on fresh memory).
  * Every 2 MB, because with the old generation allowed only 30% growth (`npm start`) the buffers that 8 MB let
- * pile up set off a full mark-compact every 30 MB or so: per 100 MB download, 21 mark-compacts and 300–330 ms of
- * CPU per 8 MB, 1–2 and 100–120 ms per 2 MB, RSS growth +32–38 against +10 MB (bench, download only, two runs each).
+ * pile up set off a full mark-compact every 30 MB or so. Per 100 MB download (bench, download only, two runs
+ * each): every 8 MB, 21 mark-compacts, 298–330 ms of CPU, RSS +32–38 MB; every 2 MB, 1–2, 103–118 ms, +10 MB.
  */
 @Injectable()
 export class BodyBufferScavenger {
