@@ -44,6 +44,11 @@ type ExportRow = StoredRecord | { line: string };
 type PairRow = Record<string, unknown>;
 
 const EXPORT_WINDOW = 2000;
+/**
+ * Characters of export text per chunk written. A window's text in one string (2 MB at 1 KB a record) would be
+ * a large object and a second copy of its lines; chunks of this size stay in the young generation.
+ */
+const EXPORT_CHUNK_CHARS = 64 * 1024;
 const FILTER_COLUMNS: [keyof AuditEventFilterDto, string][] = [
   ['actorKeyId', 'actor_key_id'],
   ['action', 'action'],
@@ -175,8 +180,14 @@ export class AuditEventsService {
       let batch: ExportRow[] = first.value;
       for (;;) {
         let chunk = '';
-        for (const row of batch) chunk += format === 'csv' ? csvLine(row as StoredRecord) : `${(row as { line: string }).line}\n`;
-        yield chunk;
+        for (const row of batch) {
+          chunk += format === 'csv' ? csvLine(row as StoredRecord) : `${(row as { line: string }).line}\n`;
+          if (chunk.length >= EXPORT_CHUNK_CHARS) {
+            yield chunk;
+            chunk = '';
+          }
+        }
+        if (chunk) yield chunk;
         const next = await windows.next();
         if (next.done) return;
         batch = next.value;

@@ -9,15 +9,22 @@ export const LARGE_VAULT_ITEMS = 1_000;
 const MAX_AGE_MS = 60_000;
 const MAX_ENTRIES = 32;
 const MAX_ROWS = 50_000;
+/** Vaults whose size is remembered (a number each), so a small vault's list stays one Connect call. */
+const MAX_SIZES = 4_096;
 
 interface Entry {
   client: ConnectClient;
-  /** The vault's state the rows were read under; undefined until a request has read it first. */
-  fingerprint?: string;
+  /** The vault's state the rows were read under. */
+  fingerprint: string;
   sorted: Keyed<ItemSummary>[];
   readAt: number;
-  /** A read of the list in flight for this fingerprint. */
-  pending?: { fingerprint: string; load: Promise<Keyed<ItemSummary>[]> };
+}
+
+/** A read of a vault's whole list, begun after reading the vault's state `fingerprint`. */
+interface Read {
+  client: ConnectClient;
+  fingerprint: string;
+  load: Promise<Keyed<ItemSummary>[]>;
 }
 
 export type ItemListing =
@@ -33,47 +40,38 @@ const itemKey = (item: ItemSummary) => ({ title: item.title, id: item.id });
  * megabytes of JSON for every page. A kept list is served only while the vault's `contentVersion`, `items` and
  * `updatedAt` (one small GET of the vault per request) are those it was read under, which every item change
  * moves; the vault is read *before* the list, so a change racing the list only makes the next request read
- * again. Entries are per Connect client (a token change makes a new client, so a new entry), bounded in
- * number, rows and age; a list past its age is dropped even if nobody asks for it again.
+ * again. Concurrent requests that find the same fingerprint share one read of the list: each read the vault
+ * after arriving, so none is served a list begun before a change it had seen complete. Vaults not known to be
+ * small (their first list, or one last seen large) take this path; a vault last seen small is listed in one
+ * call. Entries are per Connect client (a token change makes a new client, so a new entry), bounded in number,
+ * rows and age; a list past its age is dropped even if nobody asks for it again.
  */
 @Injectable()
 export class ItemListingCache implements OnModuleDestroy {
   private readonly entries = new Map<string, Entry>();
+  private readonly reads = new Map<string, Read>();
+  /** Rows in each vault's last unfiltered list, oldest first. */
+  private readonly sizes = new Map<string, number>();
   private sweepTimer: NodeJS.Timeout | undefined;
 
   async list(client: ConnectClient, accountId: string, vaultId: string, filter: ItemFilter | undefined): Promise<ItemListing> {
     const key = `${accountId}/${vaultId}`;
     const known = this.entries.get(key);
-    if (known === undefined || known.client !== client) {
+    if (known?.client !== client && (filter !== undefined || (this.sizes.get(key) ?? LARGE_VAULT_ITEMS) < LARGE_VAULT_ITEMS)) {
       const rows = await client.listItems(vaultId, filter);
-      if (filter === undefined && rows.length >= LARGE_VAULT_ITEMS) {
-        const sorted = sortRows(rows, itemKey);
-        this.remember(key, { client, sorted, readAt: Date.now() });
-        return { kind: 'sorted', rows: sorted };
-      }
+      if (filter === undefined) this.noteSize(key, rows.length);
       return { kind: 'plain', rows };
     }
     const vault = await client.getVault(vaultId);
     const fingerprint = `${vault.contentVersion}|${vault.items}|${vault.updatedAt}`;
-    if (known.fingerprint === fingerprint && Date.now() - known.readAt < MAX_AGE_MS) {
+    if (known?.client === client && known.fingerprint === fingerprint && Date.now() - known.readAt < MAX_AGE_MS) {
       this.entries.delete(key);
       this.entries.set(key, known);
       return { kind: 'sorted', rows: known.sorted };
     }
     // Changed since: a filtered request reads only what it needs; an unfiltered one reads the list again.
     if (filter !== undefined) return { kind: 'plain', rows: await client.listItems(vaultId, filter) };
-    // Concurrent requests (same client) that find the same change share one read of the list.
-    let pending = known.pending;
-    if (pending?.fingerprint !== fingerprint) {
-      const started = { fingerprint, load: client.listItems(vaultId).then((rows) => sortRows(rows, itemKey)) };
-      const settle = () => {
-        if (known.pending === started) known.pending = undefined;
-      };
-      started.load.then(settle, settle);
-      known.pending = started;
-      pending = started;
-    }
-    const sorted = await pending.load;
+    const sorted = await this.read(key, client, vaultId, fingerprint);
     if (sorted.length >= LARGE_VAULT_ITEMS) this.remember(key, { client, fingerprint, sorted, readAt: Date.now() });
     else this.entries.delete(key);
     return { kind: 'sorted', rows: sorted };
@@ -82,6 +80,32 @@ export class ItemListingCache implements OnModuleDestroy {
   onModuleDestroy(): void {
     clearTimeout(this.sweepTimer);
     this.sweepTimer = undefined;
+  }
+
+  /** The vault's whole list, sorted, read under `fingerprint`: joins a read of the same state in flight. */
+  private read(key: string, client: ConnectClient, vaultId: string, fingerprint: string): Promise<Keyed<ItemSummary>[]> {
+    const current = this.reads.get(key);
+    if (current?.client === client && current.fingerprint === fingerprint) return current.load;
+    const started: Read = {
+      client,
+      fingerprint,
+      load: client.listItems(vaultId).then((rows) => {
+        this.noteSize(key, rows.length);
+        return sortRows(rows, itemKey);
+      }),
+    };
+    const settle = () => {
+      if (this.reads.get(key) === started) this.reads.delete(key);
+    };
+    started.load.then(settle, settle);
+    this.reads.set(key, started);
+    return started.load;
+  }
+
+  private noteSize(key: string, rows: number): void {
+    this.sizes.delete(key);
+    this.sizes.set(key, rows);
+    if (this.sizes.size > MAX_SIZES) this.sizes.delete(this.sizes.keys().next().value as string);
   }
 
   private remember(key: string, entry: Entry): void {
@@ -104,7 +128,7 @@ export class ItemListingCache implements OnModuleDestroy {
     this.sweepTimer = setTimeout(() => {
       this.sweepTimer = undefined;
       const now = Date.now();
-      for (const [key, entry] of this.entries) if (now - entry.readAt >= MAX_AGE_MS && entry.pending === undefined) this.entries.delete(key);
+      for (const [key, entry] of this.entries) if (now - entry.readAt >= MAX_AGE_MS) this.entries.delete(key);
       this.armSweep();
     }, MAX_AGE_MS);
     this.sweepTimer.unref();

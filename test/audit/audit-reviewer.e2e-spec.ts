@@ -204,13 +204,19 @@ describe('audit reviewer API', () => {
     let lines = 0;
     let bytes = 0;
     let sinceSample = 0;
+    // Every line whole and in seq order, across the service's chunks and the socket's.
+    let partial = '';
+    let outOfOrder = 0;
     await new Promise<void>((resolve, reject) => {
       httpGet({ host: '127.0.0.1', port, path: '/v1/audit-events/export?action=items.get', headers: { Authorization: `Bearer ${bulkAuditor}` } }, (res) => {
         expect(res.statusCode).toBe(200);
-        res.on('data', (chunk: Buffer) => {
-          bytes += chunk.length;
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          bytes += Buffer.byteLength(chunk);
           sinceSample += chunk.length;
-          for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+          const parts = (partial + chunk).split('\n');
+          partial = parts.pop() ?? '';
+          for (const line of parts) if ((JSON.parse(line) as { seq: number }).seq !== 1_000_001 + lines++) outOfOrder++;
           if (sinceSample > 8 * 1024 * 1024) {
             sinceSample = 0;
             gc();
@@ -226,6 +232,8 @@ describe('audit reviewer API', () => {
     const mb = (n: number) => Math.round(n / 1024 / 1024);
     process.stdout.write(`[audit export] ${lines} lines, ${mb(bytes)} MB streamed in ${Date.now() - started} ms; heap growth peak ${mb(peakHeap)} MB, RSS growth peak ${mb(peakRss)} MB\n`);
     expect(lines).toBe(100_000);
+    expect(partial).toBe('');
+    expect(outOfOrder).toBe(0);
     expect(bytes).toBeGreaterThan(60 * 1024 * 1024);
     // The whole export is over 60 MB of text (and far more as row objects); streaming keeps a batch at a time.
     expect(peakHeap).toBeLessThan(24 * 1024 * 1024);
