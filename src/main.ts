@@ -1,3 +1,4 @@
+import './common/memory/start-up-memory.preload.js';
 import 'reflect-metadata';
 import { createApp } from './app.factory.js';
 import { AppConfig } from './config/app-config.js';
