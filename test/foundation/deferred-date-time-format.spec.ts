@@ -31,13 +31,15 @@ describe('deferDateTimeFormats', () => {
     restore();
   });
 
-  it('works when called without new, and keeps supportedLocalesOf', () => {
+  it('works when called without new, and keeps supportedLocalesOf and the prototype for feature checks', () => {
     const { intl, built } = countingIntl();
     const restore = deferDateTimeFormats(intl);
     const formatter = (intl.DateTimeFormat as unknown as (l: string, o: Intl.DateTimeFormatOptions) => Intl.DateTimeFormat)('en-US', OPTIONS);
     expect(built).not.toHaveBeenCalled();
     expect(formatter.format(WHEN)).toBe(new Intl.DateTimeFormat('en-US', OPTIONS).format(WHEN));
     expect(intl.DateTimeFormat.supportedLocalesOf(['en-US'])).toEqual(['en-US']);
+    expect(intl.DateTimeFormat.prototype).toBe(Intl.DateTimeFormat.prototype);
+    expect(typeof intl.DateTimeFormat.prototype.formatRange).toBe('function');
     restore();
   });
 

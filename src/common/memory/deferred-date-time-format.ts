@@ -49,7 +49,8 @@ export function deferDateTimeFormats(intl: { DateTimeFormat: DateTimeFormatConst
   const deferred = function DateTimeFormat(locales?: string | string[], options?: Intl.DateTimeFormatOptions) {
     return new DeferredDateTimeFormat(real, locales, options);
   };
-  Object.assign(deferred, { supportedLocalesOf: real.supportedLocalesOf.bind(real) });
+  // Feature checks on the constructor (its statics, its prototype's methods) see the real one.
+  Object.assign(deferred, { supportedLocalesOf: real.supportedLocalesOf.bind(real), prototype: real.prototype });
   intl.DateTimeFormat = deferred as unknown as DateTimeFormatConstructor;
   return () => {
     if (intl.DateTimeFormat === (deferred as unknown)) intl.DateTimeFormat = real;
