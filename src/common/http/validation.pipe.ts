@@ -1,6 +1,7 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { AppException } from '../errors/app-exception.js';
 import { ErrorCode } from '../errors/error-code.enum.js';
+import { memoizeValidationMetadata } from './validation-metadata.cache.js';
 
 function problemsOf(errors: ValidationError[], parent = ''): { property: string; constraints: string[] }[] {
   return errors.flatMap((e) => {
@@ -12,6 +13,7 @@ function problemsOf(errors: ValidationError[], parent = ''): { property: string;
 
 /** Rejects unknown properties and wrong types with 400 VALIDATION_FAILED; never echoes submitted values. */
 export function createValidationPipe(): ValidationPipe {
+  memoizeValidationMetadata();
   return new ValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
