@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { SEED_ACTIONS, seedActor, seedAuditRecords, seedVault, vacuumAudit } from './lib/audit-seed.js';
-import { burst, cannon, repeated, request, sequential, type LoadResult, type RequestSpec } from './lib/load.js';
+import { alternated, burst, cannon, repeated, request, sequential, type LoadResult, type RequestSpec } from './lib/load.js';
 import { freePort } from '../src/common/net/ports.util.js';
 import { Child } from './lib/processes.js';
 import { auditWriterLoad } from './lib/audit-writer-load.js';
@@ -360,20 +360,27 @@ const SCENARIOS: { id: string; run: (ctx: Context) => Promise<ScenarioResult> }[
       const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
       const svc: RequestSpec = { url: `${ctx.serviceUrl}/v1/connected-accounts/${ctx.accountId}/vaults/${VAULT_FILES}/items/${ITEM_BIG}/files/${FILE_BIG}/content`, headers: svcHeaders(ctx.operatorKey) };
       const dir: RequestSpec = { url: `${ctx.simUrl}/v1/vaults/${VAULT_FILES}/items/${ITEM_BIG}/files/${FILE_BIG}/content`, headers: svcHeaders(ctx.simToken) };
-      const count = QUICK ? 2 : 4;
+      const { warm: warmRounds, measured: rounds } = QUICK ? { warm: 1, measured: 2 } : { warm: 3, measured: 5 };
+      const throughService = () => downloadOnce(agent, svc, FILE_SIZE);
+      const straight = () => downloadOnce(agent, dir, FILE_SIZE);
       try {
-        // One warm-up download a side, as the other scenarios warm up: a first one through the service took 450-480 ms
-        // against 300-390 ms for the next. Its memory still counts: RSS growth runs from before it.
-        const warm = await onService(ctx, () => repeated(1, () => downloadOnce(agent, svc, FILE_SIZE)));
-        const measured = await onService(ctx, () => repeated(count, () => downloadOnce(agent, svc, FILE_SIZE)));
+        // Warm-ups first: on a new connection the first downloads run 30-50% slower (JIT of both processes, TCP
+        // window growth), on either side. Then the two sides take turns, so a drift in the machine's speed (or the
+        // simulator's generator still warming) falls on both alike; measured back to back, direct gained from the
+        // service's warm-ups. RSS growth still runs from before the first warm-up.
+        const warm = await onService(ctx, async () => (await alternated(warmRounds, throughService, straight))[0]);
+        let d: Measured | undefined;
+        const measured = await onService(ctx, async () => {
+          const [service, straightOnes] = await alternated(rounds, throughService, straight);
+          d = direct(straightOnes);
+          return service;
+        });
         const rssPeakMB = Math.max(warm.rssPeakMB ?? 0, measured.rssPeakMB ?? 0);
         const service = { ...measured, rssStartMB: warm.rssStartMB, rssPeakMB, rssGrowthMB: round1(rssPeakMB - (warm.rssStartMB ?? 0)) };
-        await downloadOnce(agent, dir, FILE_SIZE);
-        const d = direct(await repeated(count, () => downloadOnce(agent, dir, FILE_SIZE)));
         return {
-          id: 'download', name: 'download a 100 MB file', concurrency: 1, service, direct: d,
-          ratio: (service.bytesPerSecond ?? 0) / (d.bytesPerSecond ?? 1),
-          note: `1 warm-up + ${count} downloads each; ratio = MB/s service / direct; RSS growth = peak − start, warm-up included`,
+          id: 'download', name: 'download a 100 MB file', concurrency: 1, service, direct: d!,
+          ratio: (service.bytesPerSecond ?? 0) / (d!.bytesPerSecond ?? 1),
+          note: `${warmRounds} warm-ups + ${rounds} downloads each, the two sides in turns; ratio = MB/s service / direct; RSS growth = peak − start, warm-ups included`,
         };
       } finally {
         agent.destroy();

@@ -142,43 +142,74 @@ export async function sequential(spec: RequestSpec, count: number, maxDurationMs
   };
 }
 
+type Operation = () => Promise<{ ok: boolean; bytes?: number; requests?: number }>;
+
+/** Latencies, failures and bytes of one side's operations, summed up as a LoadResult. */
+class Tally {
+  private readonly times: number[] = [];
+  private errors = 0;
+  private non2xx = 0;
+  private bytes = 0;
+  private requests = 0;
+
+  async run(once: Operation): Promise<void> {
+    const t0 = performance.now();
+    try {
+      const outcome = await once();
+      this.times.push(performance.now() - t0);
+      if (!outcome.ok) this.non2xx++;
+      this.bytes += outcome.bytes ?? 0;
+      this.requests += outcome.requests ?? 1;
+    } catch {
+      this.errors++;
+    }
+  }
+
+  /** `elapsedS` is the time the rate is over; throughput is over the operations' own time. */
+  result(elapsedS: number): LoadResult {
+    const busyS = this.busyS();
+    const times = [...this.times].sort((a, b) => a - b);
+    return {
+      requests: this.requests,
+      durationS: round3(elapsedS),
+      rps: times.length / elapsedS,
+      p50: round3(percentile(times, 50)),
+      p99: round3(percentile(times, 99)),
+      non2xx: this.non2xx,
+      errors: this.errors,
+      statusCodes: {},
+      ...(this.bytes > 0 ? { bytes: this.bytes, bytesPerSecond: this.bytes / busyS } : {}),
+    };
+  }
+
+  busyS(): number {
+    return this.times.reduce((a, b) => a + b, 0) / 1000;
+  }
+}
+
 /**
  * Repeats `once` (a multi-request operation, e.g. a download or a cursor walk) `count` times in a row and
  * reports its latency distribution (ms, with decimals) and, when it returns bytes, the throughput.
  */
-export async function repeated(count: number, once: () => Promise<{ ok: boolean; bytes?: number; requests?: number }>, maxDurationMs = 20_000): Promise<LoadResult> {
-  const times: number[] = [];
-  let errors = 0;
-  let non2xx = 0;
-  let bytes = 0;
-  let requests = 0;
+export async function repeated(count: number, once: Operation, maxDurationMs = 20_000): Promise<LoadResult> {
+  const tally = new Tally();
   const started = performance.now();
-  for (let i = 0; i < count && (i === 0 || performance.now() - started < maxDurationMs); i++) {
-    const t0 = performance.now();
-    try {
-      const outcome = await once();
-      times.push(performance.now() - t0);
-      if (!outcome.ok) non2xx++;
-      bytes += outcome.bytes ?? 0;
-      requests += outcome.requests ?? 1;
-    } catch {
-      errors++;
-    }
+  for (let i = 0; i < count && (i === 0 || performance.now() - started < maxDurationMs); i++) await tally.run(once);
+  return tally.result((performance.now() - started) / 1000);
+}
+
+/**
+ * Runs `a` and `b` in turns, `count` times each, so that both sides see the same machine: a drift in speed
+ * (another tenant of the host, a CPU clock, a JIT warming up in a process both sides use) falls on both.
+ * Each side's rate is over its own operations' time.
+ */
+export async function alternated(count: number, a: Operation, b: Operation): Promise<[LoadResult, LoadResult]> {
+  const sides = [new Tally(), new Tally()] as const;
+  for (let i = 0; i < count; i++) {
+    await sides[0].run(a);
+    await sides[1].run(b);
   }
-  const elapsedS = (performance.now() - started) / 1000;
-  const busyS = times.reduce((a, b) => a + b, 0) / 1000;
-  times.sort((a, b) => a - b);
-  return {
-    requests,
-    durationS: round3(elapsedS),
-    rps: times.length / elapsedS,
-    p50: round3(percentile(times, 50)),
-    p99: round3(percentile(times, 99)),
-    non2xx,
-    errors,
-    statusCodes: {},
-    ...(bytes > 0 ? { bytes, bytesPerSecond: bytes / busyS } : {}),
-  };
+  return [sides[0].result(sides[0].busyS()), sides[1].result(sides[1].busyS())];
 }
 
 /** `count` requests sent all at once (one connection each): a burst. Latency per request, ms with decimals. */
