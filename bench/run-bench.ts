@@ -208,7 +208,7 @@ async function walkPages(agent: http.Agent, ctx: Context, limit: number) {
   let ok = true;
   do {
     const url: string = `${ctx.serviceUrl}/v1/connected-accounts/${ctx.accountId}/vaults/${VAULT_BENCH}/items?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-    const reply = await request(agent, { url, headers: svcHeaders(ctx.operatorKey) }, true);
+    const reply = await request(agent, { url, headers: svcHeaders(ctx.operatorKey) }, 'body');
     pages++;
     if (reply.status !== 200) {
       ok = false;
@@ -457,8 +457,8 @@ const SCENARIOS: { id: string; run: (ctx: Context) => Promise<ScenarioResult> }[
         let lines = 0;
         const service = await onService(ctx, () =>
           repeated(QUICK ? 1 : 3, async () => {
-            const reply = await request(agent, { url: `${ctx.serviceUrl}/v1/audit-events/export?format=ndjson`, headers: svcHeaders(tenantKey) });
-            lines = reply.newlines;
+            const reply = await request(agent, { url: `${ctx.serviceUrl}/v1/audit-events/export?format=ndjson`, headers: svcHeaders(tenantKey) }, 'lines');
+            lines = reply.newlines ?? 0;
             return { ok: reply.status === 200 && lines >= rows, bytes: reply.bytes };
           }),
         );

@@ -76,13 +76,16 @@ const round3 = (n: number) => Math.round(n * 1000) / 1000;
 interface Reply {
   status: number;
   bytes: number;
-  /** Number of \n bytes in the body (NDJSON lines). */
-  newlines: number;
+  /** Number of \n bytes in the body (NDJSON lines), when counted. */
+  newlines?: number;
   body?: string;
 }
 
-/** One request over `agent`; the body is read (and kept when `keepBody`). */
-export function request(agent: http.Agent, spec: RequestSpec, keepBody = false): Promise<Reply> {
+/**
+ * One request over `agent`; the body is read, and kept (`keep: 'body'`) or its lines counted (`keep: 'lines'`).
+ * Otherwise it is only measured: the load generator shares the machine, so it does no work it is not asked for.
+ */
+export function request(agent: http.Agent, spec: RequestSpec, keep?: 'body' | 'lines'): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = http.request(spec.url, { method: spec.method ?? 'GET', headers: spec.headers, agent }, (res) => {
       let bytes = 0;
@@ -90,10 +93,17 @@ export function request(agent: http.Agent, spec: RequestSpec, keepBody = false):
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => {
         bytes += chunk.length;
-        for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) newlines++;
-        if (keepBody) chunks.push(chunk);
+        if (keep === 'lines') for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) newlines++;
+        else if (keep === 'body') chunks.push(chunk);
       });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes, newlines, ...(keepBody ? { body: Buffer.concat(chunks).toString('utf8') } : {}) }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          bytes,
+          ...(keep === 'lines' ? { newlines } : {}),
+          ...(keep === 'body' ? { body: Buffer.concat(chunks).toString('utf8') } : {}),
+        }),
+      );
       res.on('error', reject);
     });
     req.on('error', reject);
