@@ -369,17 +369,14 @@ const SCENARIOS: { id: string; run: (ctx: Context) => Promise<ScenarioResult> }[
         // simulator's generator still warming) falls on both alike; measured back to back, direct gained from the
         // service's warm-ups. RSS growth still runs from before the first warm-up.
         const warm = await onService(ctx, async () => (await alternated(warmRounds, throughService, straight))[0]);
-        let d: Measured | undefined;
-        const measured = await onService(ctx, async () => {
-          const [service, straightOnes] = await alternated(rounds, throughService, straight);
-          d = direct(straightOnes);
-          return service;
-        });
+        let both: [LoadResult, LoadResult] | undefined;
+        const measured = await onService(ctx, async () => (both = await alternated(rounds, throughService, straight))[0]);
+        const d = direct(both![1]);
         const rssPeakMB = Math.max(warm.rssPeakMB ?? 0, measured.rssPeakMB ?? 0);
         const service = { ...measured, rssStartMB: warm.rssStartMB, rssPeakMB, rssGrowthMB: round1(rssPeakMB - (warm.rssStartMB ?? 0)) };
         return {
-          id: 'download', name: 'download a 100 MB file', concurrency: 1, service, direct: d!,
-          ratio: (service.bytesPerSecond ?? 0) / (d!.bytesPerSecond ?? 1),
+          id: 'download', name: 'download a 100 MB file', concurrency: 1, service, direct: d,
+          ratio: (service.bytesPerSecond ?? 0) / (d.bytesPerSecond ?? 1),
           note: `${warmRounds} warm-ups + ${rounds} downloads each, the two sides in turns; ratio = MB/s service / direct; RSS growth = peak − start, warm-ups included`,
         };
       } finally {

@@ -82,10 +82,10 @@ interface Reply {
 }
 
 /**
- * One request over `agent`; the body is read, and kept (`keep: 'body'`) or its lines counted (`keep: 'lines'`).
+ * One request over `agent`; the body is read, and kept (`collect: 'body'`) or its lines counted (`collect: 'lines'`).
  * Otherwise it is only measured: the load generator shares the machine, so it does no work it is not asked for.
  */
-export function request(agent: http.Agent, spec: RequestSpec, keep?: 'body' | 'lines'): Promise<Reply> {
+export function request(agent: http.Agent, spec: RequestSpec, collect?: 'body' | 'lines'): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = http.request(spec.url, { method: spec.method ?? 'GET', headers: spec.headers, agent }, (res) => {
       let bytes = 0;
@@ -93,15 +93,15 @@ export function request(agent: http.Agent, spec: RequestSpec, keep?: 'body' | 'l
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => {
         bytes += chunk.length;
-        if (keep === 'lines') for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) newlines++;
-        else if (keep === 'body') chunks.push(chunk);
+        if (collect === 'lines') for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) newlines++;
+        else if (collect === 'body') chunks.push(chunk);
       });
       res.on('end', () =>
         resolve({
           status: res.statusCode ?? 0,
           bytes,
-          ...(keep === 'lines' ? { newlines } : {}),
-          ...(keep === 'body' ? { body: Buffer.concat(chunks).toString('utf8') } : {}),
+          ...(collect === 'lines' ? { newlines } : {}),
+          ...(collect === 'body' ? { body: Buffer.concat(chunks).toString('utf8') } : {}),
         }),
       );
       res.on('error', reject);

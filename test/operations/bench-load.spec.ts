@@ -10,17 +10,16 @@ describe('bench load drivers', () => {
       await sleep(ms);
       return { ok: true, bytes };
     };
-    const [a, b] = await alternated(3, side('a', 1_000, 20), side('b', 500, 5));
+    const [a, b] = await alternated(3, side('a', 1_000, 30), side('b', 500, 2));
     expect(calls).toEqual(['a', 'b', 'a', 'b', 'a', 'b']);
     expect(a).toMatchObject({ requests: 3, bytes: 3_000, errors: 0, non2xx: 0 });
     expect(b).toMatchObject({ requests: 3, bytes: 1_500, errors: 0, non2xx: 0 });
     // Each side's rate is over its own operations' time only, not over the other side's turns.
-    expect(a.durationS).toBeGreaterThanOrEqual(0.055);
+    expect(a.durationS).toBeGreaterThanOrEqual(0.085);
     expect(b.durationS).toBeLessThan(a.durationS / 2);
     // durationS is rounded to the millisecond.
     expect(a.rps * a.durationS).toBeCloseTo(3, 1);
     expect(a.bytesPerSecond! / a.rps).toBeCloseTo(1_000, 6);
-    expect(b.p50).toBeGreaterThanOrEqual(4);
     expect(b.p50).toBeLessThan(a.p50);
   });
 
@@ -38,7 +37,7 @@ describe('bench load drivers', () => {
 
   it('repeated rates over the wall time of the whole loop', async () => {
     const result = await repeated(2, async () => {
-      await sleep(10);
+      await sleep(50);
       return { ok: true, requests: 20 };
     });
     expect(result.requests).toBe(40);
