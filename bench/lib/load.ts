@@ -12,6 +12,8 @@ export interface LoadResult {
   p99: number;
   /** autocannon's tail (whole ms), in the JSON only: where p99 comes from. */
   tail?: { p90: number; p97_5: number; p99_9: number; max: number };
+  /** Each operation's time in ms, in order (downloads, walks, exports: a few each), in the JSON only. */
+  timesMs?: number[];
   non2xx: number;
   errors: number;
   statusCodes: Record<string, number>;
@@ -189,6 +191,7 @@ class Tally {
       errors: this.errors,
       statusCodes: {},
       ...(this.bytes > 0 ? { bytes: this.bytes, bytesPerSecond: this.bytes / busyS } : {}),
+      timesMs: this.times.map(round3),
     };
   }
 
