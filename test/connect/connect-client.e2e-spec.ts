@@ -14,7 +14,7 @@ import { AppConfig } from '../../src/config/app-config.js';
 import { validateEnvironment } from '../../src/config/load-environment.js';
 import { ConnectSimulator } from '../../src/connect-simulator/connect-simulator.js';
 import type { ConnectClient } from '../../src/connect/connect-client.js';
-import { CONNECT_TIMEOUT_CODE } from '../../src/connect/connect-agent.factory.js';
+import { CONNECT_TIMEOUT_CODE, SOCKET_READ_BYTES } from '../../src/connect/connect-agent.factory.js';
 import { ConnectClientFactory, type ConnectClientOverrides } from '../../src/connect/connect-client.factory.js';
 
 /** A 26-character Connect id that reads as what it is. */
@@ -242,6 +242,25 @@ describe('ConnectClient happy paths', () => {
     // The body's buffers are scavenged as they stream (one minor GC per SCAVENGE_EVERY bytes, counted across calls).
     expect(minorGcs - gcsBefore).toBeGreaterThanOrEqual(Math.floor(BIG_BYTES.length / SCAVENGE_EVERY));
     expect(minorGcs - gcsBefore).toBeLessThanOrEqual(Math.floor(BIG_BYTES.length / SCAVENGE_EVERY) + 1);
+  });
+
+  it('reads the socket up to SOCKET_READ_BYTES at a time, not in Node\'s 64 KB reads', async () => {
+    const content = await newClient().getFileContent(VAULT, DOC, BIG_FILE);
+    // Unread, the body stops the socket and fills the kernel's buffer: the next read takes all it can.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const sizes: number[] = [];
+    for await (const chunk of content.stream) sizes.push((chunk as Buffer).length);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(BIG_BYTES.length);
+    expect(Math.max(...sizes)).toBeGreaterThan(64 * 1024);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(SOCKET_READ_BYTES);
+  });
+
+  it('downloads at once over one account\'s sockets, which share a read buffer, each byte for byte', async () => {
+    const client = newClient();
+    const contents = await Promise.all([1, 2, 3, 4].map(() => client.getFileContent(VAULT, DOC, BIG_FILE)));
+    const bodies = await Promise.all(contents.map((content) => readAll(content.stream)));
+    for (const body of bodies) expect(body.equals(BIG_BYTES)).toBe(true);
+    expect(seen(`/files/${BIG_FILE}/content`)).toHaveLength(4);
   });
 
   it('pages through activity with Content-Range', async () => {
