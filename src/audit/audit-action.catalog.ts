@@ -9,8 +9,14 @@ export interface AuditRouteMeta {
   action: string;
   readOnly: boolean;
   reachesConnect: boolean;
-  /** The request record is committed before the handler runs. */
+  /** The request record is committed before any Connect call and before the answer (503 AUDIT_UNAVAILABLE otherwise). */
   failClosed: boolean;
+  /**
+   * Fail-closed reads that reach Connect: the handler starts while the request record commits, and its Connect
+   * calls (ConnectClientRegistry.forPrincipal) and its answer wait for the commit. Every other fail-closed
+   * route runs its handler only once the record is committed.
+   */
+  handlerDuringCommit: boolean;
   summary?: AuditActionOptions['summary'];
   resources?: AuditActionOptions['resources'];
   /** False for the fallbacks (unknown route, route without @AuditAction). */
@@ -30,7 +36,7 @@ export interface CatalogRoute {
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-const UNKNOWN_ROUTE: AuditRouteMeta = { action: UNKNOWN_ROUTE_ACTION, readOnly: true, reachesConnect: false, failClosed: false, declared: false };
+const UNKNOWN_ROUTE: AuditRouteMeta = { action: UNKNOWN_ROUTE_ACTION, readOnly: true, reachesConnect: false, failClosed: false, handlerDuringCommit: false, declared: false };
 
 export function isAuditedUrl(url: string): boolean {
   // '/v1', '/v1/...', '/v1?...'; not '/v1x'.
@@ -120,11 +126,13 @@ export class AuditActionCatalog implements OnModuleInit {
   private add(method: string, url: string, declared: AuditActionMetadata): void {
     const readOnly = declared.readOnly ?? READ_METHODS.has(method);
     const reachesConnect = declared.reachesConnect ?? false;
+    const failClosed = declared.failClosed ?? (reachesConnect || !readOnly);
     const meta: AuditRouteMeta = {
       action: declared.action,
       readOnly,
       reachesConnect,
-      failClosed: declared.failClosed ?? (reachesConnect || !readOnly),
+      failClosed,
+      handlerDuringCommit: failClosed && readOnly && reachesConnect,
       summary: declared.summary,
       resources: declared.resources,
       declared: true,
@@ -136,7 +144,7 @@ export class AuditActionCatalog implements OnModuleInit {
 
   /** A /v1 route without @AuditAction is still audited, conservatively (request record first). */
   private unmapped(method: string, url: string): AuditRouteMeta {
-    const meta: AuditRouteMeta = { action: UNMAPPED_ROUTE_ACTION, readOnly: READ_METHODS.has(method), reachesConnect: false, failClosed: true, declared: false };
+    const meta: AuditRouteMeta = { action: UNMAPPED_ROUTE_ACTION, readOnly: READ_METHODS.has(method), reachesConnect: false, failClosed: true, handlerDuringCommit: false, declared: false };
     let byMethod = this.table.get(url);
     if (!byMethod) this.table.set(url, (byMethod = new Map()));
     byMethod.set(method, meta);

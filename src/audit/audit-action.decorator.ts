@@ -21,12 +21,16 @@ export interface AuditActionOptions {
   /** Whether the action only reads. Default: true for GET and HEAD routes, false otherwise. */
   readOnly?: boolean;
   /**
-   * The action calls a Connect Server. Its request record is committed before the handler runs; if it cannot
-   * be, the request is refused with 503 AUDIT_UNAVAILABLE and the handler (hence Connect) is never called.
+   * The action calls a Connect Server. Its request record is committed before any Connect call; if it cannot
+   * be, the request is refused with 503 AUDIT_UNAVAILABLE and Connect never hears of it. A read-only action's
+   * handler starts while the record commits: it must get its clients from ConnectClientRegistry.forPrincipal,
+   * whose calls wait for the commit (the answer waits for it too). Any other action's handler runs only once
+   * the record is committed.
    */
   reachesConnect?: boolean;
   /**
-   * Commit the request record before the handler runs (503 AUDIT_UNAVAILABLE otherwise). Default: true when
+   * Commit the request record before any Connect call and before the answer (503 AUDIT_UNAVAILABLE otherwise); a
+   * write's or an export's handler then runs only after the commit. Default: true when
    * `reachesConnect` or when the action is not read-only; set it on sensitive reads such as exports.
    */
   failClosed?: boolean;

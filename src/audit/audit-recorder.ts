@@ -42,7 +42,7 @@ export function annotateAudit(request: FastifyRequest, note: { details?: Record<
 }
 
 /**
- * Turns HTTP requests into audit records: the request record (before the handler, from the interceptor) and
+ * Turns HTTP requests into audit records: the request record (from the interceptor, before any Connect call) and
  * the outcome record (when the response is finished, from the Fastify onResponse hook, or when the client
  * went away first). Requests refused before any interceptor runs (guard, unknown route, body parsing) get
  * both records at the end.
@@ -57,8 +57,8 @@ export class AuditRecorder {
   ) {}
 
   /**
-   * Interceptor step: writes the request record. Returns a promise to await before the handler when the
-   * route fails closed; it rejects with 503 AUDIT_UNAVAILABLE when the record cannot be committed.
+   * Interceptor step: writes the request record. Returns its commit when the route fails closed (the Connect
+   * calls and the answer wait for it); it rejects with 503 AUDIT_UNAVAILABLE when the record cannot be committed.
    */
   beforeHandler(request: FastifyRequest, reply: FastifyReply): Promise<void> | undefined {
     if (!isAuditedUrl(request.url)) return undefined;
@@ -79,6 +79,11 @@ export class AuditRecorder {
       state.requestFailed = true;
       throw new AppException(ErrorCode.AUDIT_UNAVAILABLE, 'The audit log cannot be written, so the request was refused; try again shortly');
     });
+  }
+
+  /** Whether the route's handler may start while its request record commits (AuditRouteMeta.handlerDuringCommit). */
+  handlerDuringCommit(request: FastifyRequest): boolean {
+    return (request as AuditedRequest)[AUDIT_STATE]?.meta.handlerDuringCommit ?? false;
   }
 
   /** Fastify onResponse: the outcome record (and the request record, if none was written). */

@@ -29,9 +29,11 @@ import { AuditVerifier } from './audit-verifier.js';
  *
  * - The action key is `area.verb` (`items.get`, `connected-accounts.verify`, ...).
  * - `readOnly` defaults to true for GET/HEAD, false otherwise.
- * - `reachesConnect: true`: the request record is committed BEFORE the handler runs; if it cannot be, the
- *   request fails with 503 AUDIT_UNAVAILABLE and the handler (hence Connect) is never called. Writes
- *   (`readOnly: false`) fail closed the same way; `failClosed: true` forces it on a read (exports).
+ * - `reachesConnect: true`: the request record is committed BEFORE any Connect call; if it cannot be, the
+ *   request fails with 503 AUDIT_UNAVAILABLE and Connect never hears of it. A read's handler starts while the
+ *   record commits, so it must take its client from `registry.forPrincipal(principal, accountId)`, whose calls
+ *   wait for the commit (as does the answer). Writes (`readOnly: false`) run the handler only once the record
+ *   is committed, and fail closed the same way; `failClosed: true` forces that on a read (exports).
  * - Resource ids come from the route params `accountId`, `vaultId`, `itemId`, `fileId` and `id`; use
  *   `resources: (req) => ({ connectedAccountId: ... })` for ids that arrive in the body (actions/run).
  * - `summary` stores a secret-free summary with the request record: use AuditSummaries (itemWrite, itemPatch,

@@ -47,6 +47,12 @@ export class CircuitBreaker {
     this.failures = 0;
   }
 
+  /** An admitted call that was called off before it was sent: a half-open trial is handed to the next caller. */
+  abandon(): void {
+    // The cooldown has already passed, so the next admit() starts a new trial.
+    if (this.state === 'half-open') this.state = 'open';
+  }
+
   onFailure(): void {
     this.failures++;
     if (this.state === 'half-open' || (this.state === 'closed' && this.failures >= this.settings.breakerThreshold)) {

@@ -8,7 +8,8 @@ import { AppConfig } from '../config/app-config.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { createConnectAgent } from './connect-agent.factory.js';
 import { emptyAxiosDefaults } from './empty-axios-defaults.util.js';
-import { ConnectClient, type ConnectAccountCredentials } from './connect-client.js';
+import { ConnectClient } from './connect-client.js';
+import { type ConnectAccountCredentials, ConnectTransport } from './connect-transport.js';
 import { RetryPolicy } from './retry-policy.js';
 
 export type ConnectSettings = AppConfig['connect'];
@@ -50,7 +51,7 @@ export class ConnectClientFactory {
   create(credentials: ConnectAccountCredentials, overrides: ConnectClientOverrides = {}): ConnectClient {
     const settings = { ...this.settings, ...overrides };
     const url = ConnectClientFactory.parseBaseUrl(credentials.baseUrl);
-    const client = new ConnectClient(
+    const client = new ConnectClient(new ConnectTransport(
       { ...credentials, baseUrl: `${url.origin}${url.pathname}` },
       {
         axios: this.axios,
@@ -60,7 +61,7 @@ export class ConnectClientFactory {
         requestTimeoutMs: settings.requestTimeoutMs,
         scavenger: this.scavenger,
       },
-    );
+    ));
     return this.decorate ? this.decorate(client) : client;
   }
 

@@ -1,6 +1,11 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
-import type { AxiosAdapter, AxiosResponse, AxiosResponseHeaders, InternalAxiosRequestConfig } from 'axios';
+import type { AxiosAdapter, AxiosRequestConfig, AxiosResponse, AxiosResponseHeaders, InternalAxiosRequestConfig } from 'axios';
+
+/** A call that must not be sent before `connectGate` resolves (ConnectTransport.send); axios passes the key through. */
+export interface GatedRequestConfig extends AxiosRequestConfig {
+  connectGate?: Promise<void>;
+}
 
 function timeoutError(timeoutMs: number): Error {
   // The code axios gives its own timeout (with `clarifyTimeoutError`), which the error classifier expects.
@@ -23,8 +28,14 @@ function abortedError(): Error {
  * `timeout` ms fails the request with ETIMEDOUT, as axios does (an idle-socket timeout, so a long download that
  * keeps moving is never cut).
  */
-export const connectHttpAdapter: AxiosAdapter = (config: InternalAxiosRequestConfig) =>
-  new Promise<AxiosResponse>((resolve, reject) => {
+export const connectHttpAdapter: AxiosAdapter = (config: InternalAxiosRequestConfig) => {
+  const gate = (config as GatedRequestConfig).connectGate;
+  // Held before the request exists: a call waiting for its gate holds no socket of the account's pool.
+  return gate === undefined ? exchange(config) : gate.then(() => exchange(config));
+};
+
+function exchange(config: InternalAxiosRequestConfig): Promise<AxiosResponse> {
+  return new Promise<AxiosResponse>((resolve, reject) => {
     const url = config.url!;
     const secure = url.startsWith('https:');
     const headers = config.headers.toJSON() as Record<string, string>;
@@ -56,3 +67,4 @@ export const connectHttpAdapter: AxiosAdapter = (config: InternalAxiosRequestCon
     if (config.timeout) req.setTimeout(config.timeout, () => req.destroy(timeoutError(config.timeout!)));
     req.end(body);
   });
+}

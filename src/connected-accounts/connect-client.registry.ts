@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { Principal } from '../common/auth/principal.js';
 import { AppException } from '../common/errors/app-exception.js';
 import { ErrorCode } from '../common/errors/error-code.enum.js';
 import { AppConfig } from '../config/app-config.js';
@@ -105,6 +106,15 @@ export class ConnectClientRegistry implements OnModuleInit, OnApplicationShutdow
       pending = load;
     }
     return pending;
+  }
+
+  /**
+   * The client for a caller's request: `forAccount` of the caller's tenant, held back until the request's audit
+   * record is committed when the caller carries that commit (Principal.auditCommitted). Services call this one.
+   */
+  async forPrincipal(principal: Principal, accountId: string): Promise<ConnectClient> {
+    const client = await this.forAccount(principal.tenantId, accountId);
+    return principal.auditCommitted === undefined ? client : client.after(principal.auditCommitted);
   }
 
   /**

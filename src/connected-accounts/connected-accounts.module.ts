@@ -9,7 +9,7 @@ import { TokenKeyMaintenance } from './keys/token-key-maintenance.service.js';
 
 /**
  * Connected accounts and their Connect clients. Modules that call Connect import this module and inject
- * `ConnectClientRegistry`, then `await registry.forAccount(principal.tenantId, accountId)` on every request.
+ * `ConnectClientRegistry`, then `await registry.forPrincipal(principal, accountId)` on every request.
  */
 @Module({
   imports: [CryptoModule, ConnectModule],

@@ -39,7 +39,7 @@ export class FilesService {
   /** The item's files ordered by name (case-insensitive) then id, paginated; `inline` adds base64 content. */
   async list(principal: Principal, accountId: string, input: ListFilesInputDto): Promise<Page<FileDto>> {
     const page = toPageRequest(input);
-    const client = await this.registry.forAccount(principal.tenantId, accountId);
+    const client = await this.registry.forPrincipal(principal, accountId);
     const target = await resolveItem(client, input);
     const files = (await client.listFiles(target.vaultId, target.itemId, { inline: input.inline === true })) as WireFile[];
     const sorted = pageSorted(files, fileKey, page);
@@ -47,7 +47,7 @@ export class FilesService {
   }
 
   async get(principal: Principal, accountId: string, input: GetFileInputDto): Promise<FileDto> {
-    const client = await this.registry.forAccount(principal.tenantId, accountId);
+    const client = await this.registry.forPrincipal(principal, accountId);
     const target = await resolveItem(client, input);
     const file = await this.metadata(client, target, input, input.inline === true);
     return presentFile(accountId, target.vaultId, target.itemId, file);
@@ -59,7 +59,7 @@ export class FilesService {
    * Content-Disposition.
    */
   async content(principal: Principal, accountId: string, input: FileRefDto): Promise<FileDownload> {
-    const client = await this.registry.forAccount(principal.tenantId, accountId);
+    const client = await this.registry.forPrincipal(principal, accountId);
     const target = await resolveItem(client, input);
     const file = await this.metadata(client, target, input, false);
     const source = idsInContentPath(connectContentPathOf(file)) ?? { ...target, fileId: file.id };

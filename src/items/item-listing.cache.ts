@@ -13,6 +13,7 @@ const MAX_ROWS = 50_000;
 const MAX_SIZES = 4_096;
 
 interface Entry {
+  /** ConnectClient.accountClient: the same for every request's view of the account's client. */
   client: ConnectClient;
   /** The vault's state the rows were read under. */
   fingerprint: string;
@@ -57,14 +58,15 @@ export class ItemListingCache implements OnModuleDestroy {
   async list(client: ConnectClient, accountId: string, vaultId: string, filter: ItemFilter | undefined): Promise<ItemListing> {
     const key = `${accountId}/${vaultId}`;
     const known = this.entries.get(key);
-    if (known?.client !== client && (filter !== undefined || (this.sizes.get(key) ?? LARGE_VAULT_ITEMS) < LARGE_VAULT_ITEMS)) {
+    const account = client.accountClient;
+    if (known?.client !== account && (filter !== undefined || (this.sizes.get(key) ?? LARGE_VAULT_ITEMS) < LARGE_VAULT_ITEMS)) {
       const rows = await client.listItems(vaultId, filter);
       if (filter === undefined) this.noteSize(key, rows.length);
       return { kind: 'plain', rows };
     }
     const vault = await client.getVault(vaultId);
     const fingerprint = `${vault.contentVersion}|${vault.items}|${vault.updatedAt}`;
-    if (known?.client === client && known.fingerprint === fingerprint && Date.now() - known.readAt < MAX_AGE_MS) {
+    if (known?.client === account && known.fingerprint === fingerprint && Date.now() - known.readAt < MAX_AGE_MS) {
       this.entries.delete(key);
       this.entries.set(key, known);
       return { kind: 'sorted', rows: known.sorted };
@@ -72,7 +74,7 @@ export class ItemListingCache implements OnModuleDestroy {
     // Changed since: a filtered request reads only what it needs; an unfiltered one reads the list again.
     if (filter !== undefined) return { kind: 'plain', rows: await client.listItems(vaultId, filter) };
     const sorted = await this.read(key, client, vaultId, fingerprint);
-    if (sorted.length >= LARGE_VAULT_ITEMS) this.remember(key, { client, fingerprint, sorted, readAt: Date.now() });
+    if (sorted.length >= LARGE_VAULT_ITEMS) this.remember(key, { client: account, fingerprint, sorted, readAt: Date.now() });
     else this.entries.delete(key);
     return { kind: 'sorted', rows: sorted };
   }
@@ -85,9 +87,9 @@ export class ItemListingCache implements OnModuleDestroy {
   /** The vault's whole list, sorted, read under `fingerprint`: joins a read of the same state in flight. */
   private read(key: string, client: ConnectClient, vaultId: string, fingerprint: string): Promise<Keyed<ItemSummary>[]> {
     const current = this.reads.get(key);
-    if (current?.client === client && current.fingerprint === fingerprint) return current.load;
+    if (current?.client === client.accountClient && current.fingerprint === fingerprint) return current.load;
     const started: Read = {
-      client,
+      client: client.accountClient,
       fingerprint,
       load: client.listItems(vaultId).then((rows) => {
         this.noteSize(key, rows.length);

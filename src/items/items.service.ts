@@ -193,7 +193,7 @@ export class ItemsService {
   }
 
   private client(principal: Principal, accountId: string): Promise<ConnectClient> {
-    return this.registry.forAccount(principal.tenantId, accountId);
+    return this.registry.forPrincipal(principal, accountId);
   }
 
   /**

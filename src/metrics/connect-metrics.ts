@@ -18,6 +18,7 @@ type AnyCall = (...args: unknown[]) => Promise<unknown>;
  * its operations is replaced (on that instance) by a timed wrapper. The label children of the account's
  * histogram are resolved once per client; a call costs two clock reads and one `then`.
  * `getFileContent` is timed until the stream is handed over, not until it is read.
+ * A read that started while its audit record was committing (ConnectClient.after) counts the rest of that wait too.
  */
 @Injectable()
 export class ConnectMetrics {
@@ -36,9 +37,10 @@ export class ConnectMetrics {
       if (typeof original !== 'function') continue;
       const timer = this.metrics.connectDuration.labels(accountId, operation);
       const errors = this.metrics.connectErrors;
-      target[operation] = (...args: unknown[]) => {
+      // `this`, not `client`: a per-request view (ConnectClient.after) calls through here with its own gate.
+      target[operation] = function (this: ConnectClient, ...args: unknown[]) {
         const start = performance.now();
-        return original.apply(client, args).then(
+        return original.apply(this, args).then(
           (value) => {
             timer.observe((performance.now() - start) / 1000);
             return value;

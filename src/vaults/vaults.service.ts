@@ -23,14 +23,14 @@ export class VaultsService {
   /** The vaults the account's token can see, by name (case-insensitive) then id, paginated. */
   async list(principal: Principal, accountId: string, input: ListVaultsQueryDto): Promise<Page<VaultDto>> {
     const page = toPageRequest(input);
-    const client = await this.registry.forAccount(principal.tenantId, accountId);
+    const client = await this.registry.forPrincipal(principal, accountId);
     const vaults = input.name === undefined ? await client.listVaults() : await vaultsNamed(client, input.name);
     return pageSorted(vaults, vaultKey, page) as Page<VaultDto>;
   }
 
   async get(principal: Principal, accountId: string, input: VaultRefDto): Promise<VaultDto> {
     assertConnectIdOrThrow('vaultId', input.vaultId, input.by);
-    const client = await this.registry.forAccount(principal.tenantId, accountId);
+    const client = await this.registry.forPrincipal(principal, accountId);
     if (input.by === LookupBy.Title) return findVaultByName(client, input.vaultId) as Promise<VaultDto>;
     return client.getVault(input.vaultId) as Promise<VaultDto>;
   }

@@ -22,11 +22,14 @@ function fakeClient(count: number) {
       return { contentVersion: state.version, items: count, updatedAt: '2026-11-27T00:00:00Z' } as unknown as Vault;
     },
   } as unknown as ConnectClient;
+  Object.assign(client, { accountClient: client });
   const release = () => {
     for (const resolve of waiting) resolve();
     waiting = [];
   };
-  return { client, calls, state, release };
+  /** A per-request view of the client, as ConnectClient.after makes: another object, the same account client. */
+  const view = () => Object.create(client) as ConnectClient;
+  return { client, view, calls, state, release };
 }
 
 describe('ItemListingCache', () => {
@@ -35,15 +38,16 @@ describe('ItemListingCache', () => {
   it('serves a large vault from memory while it is young, and drops it once past its age even if nobody asks again', async () => {
     jest.useFakeTimers({ now: Date.parse('2026-11-27T10:00:00Z') });
     const cache = new ItemListingCache();
-    const { client, calls } = fakeClient(LARGE_VAULT_ITEMS);
+    const { client, view, calls } = fakeClient(LARGE_VAULT_ITEMS);
 
     const first = await cache.list(client, 'acc', 'vault', undefined);
     expect(first.kind).toBe('sorted');
     expect((first.rows[0] as { row: ItemSummary }).row.title).toBe('Item 1');
     await cache.list(client, 'acc', 'vault', undefined);
-    await cache.list(client, 'acc', 'vault', undefined);
-    await cache.list(client, 'acc', 'vault', undefined);
-    // A vault not known to be small: its state first, then the list under it; later requests read only the vault.
+    await cache.list(view(), 'acc', 'vault', undefined);
+    await cache.list(view(), 'acc', 'vault', undefined);
+    // A vault not known to be small: its state first, then the list under it; later requests (each with its own
+    // view of the account's client) read only the vault.
     expect(calls).toEqual({ listItems: 1, getVault: 4 });
     expect(jest.getTimerCount()).toBe(1);
 
@@ -69,15 +73,15 @@ describe('ItemListingCache', () => {
 
   it('shares one read between concurrent first requests, but not with a request that saw the vault change', async () => {
     const cache = new ItemListingCache();
-    const { client, calls, state, release } = fakeClient(LARGE_VAULT_ITEMS);
+    const { view, calls, state, release } = fakeClient(LARGE_VAULT_ITEMS);
     state.hold = true;
-    const early = Array.from({ length: 8 }, () => cache.list(client, 'acc', 'vault', undefined));
+    const early = Array.from({ length: 8 }, () => cache.list(view(), 'acc', 'vault', undefined));
     await new Promise((resolve) => setImmediate(resolve));
     expect(calls).toEqual({ listItems: 1, getVault: 8 });
 
     // An item changed (the vault's state moved) while that read was in flight: a request arriving now reads again.
     state.version = 8;
-    const late = cache.list(client, 'acc', 'vault', undefined);
+    const late = cache.list(view(), 'acc', 'vault', undefined);
     await new Promise((resolve) => setImmediate(resolve));
     expect(calls).toEqual({ listItems: 2, getVault: 9 });
 
@@ -85,7 +89,7 @@ describe('ItemListingCache', () => {
     const answers = await Promise.all([...early, late]);
     expect(answers.every((answer) => answer.kind === 'sorted' && answer.rows.length === LARGE_VAULT_ITEMS)).toBe(true);
     // The newer read is the one kept.
-    await cache.list(client, 'acc', 'vault', undefined);
+    await cache.list(view(), 'acc', 'vault', undefined);
     expect(calls).toEqual({ listItems: 2, getVault: 10 });
     cache.onModuleDestroy();
   });

@@ -45,7 +45,7 @@ describe('audit: nothing lost (fail closed before Connect, request/outcome pairs
     expect(response).toMatchObject({ outcome: 'success', http_status: 200, request_event_id: request.id, connected_account_id: ACCOUNT, vault_id: VAULT, item_id: ITEM });
   });
 
-  it('refuses with 503 AUDIT_UNAVAILABLE and never calls the handler when the audit write fails', async () => {
+  it('refuses with 503 AUDIT_UNAVAILABLE and never reaches Connect when the audit write fails', async () => {
     const store = p.app.get<AuditStore>(AUDIT_STORE);
     const diskFull = Object.assign(new Error('could not write to file "pg_wal": No space left on device'), { code: '53100' });
     const failing = [jest.spyOn(store, 'append').mockRejectedValue(diskFull), jest.spyOn(store, 'appendLocked').mockRejectedValue(diskFull)];

@@ -578,6 +578,59 @@ describe('ConnectClient circuit breaker', () => {
   });
 });
 
+describe('ConnectClient views held by a gate (after)', () => {
+  const deferred = () => {
+    let resolve!: () => void;
+    let reject!: (error: Error) => void;
+    const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+    return { promise, resolve, reject };
+  };
+  const refused = () => new AppException(ErrorCode.AUDIT_UNAVAILABLE, 'The audit log cannot be written');
+
+  it('sends nothing before the gate resolves, while the client itself and other views go on', async () => {
+    const client = newClient();
+    const gate = deferred();
+    const held = client.after(gate.promise).getItem(VAULT, LOGIN);
+    await expect(client.after(Promise.resolve()).listVaults()).resolves.toHaveLength(2);
+    await expect(client.getVault(VAULT)).resolves.toMatchObject({ id: VAULT });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(seen(`/items/${LOGIN}`)).toHaveLength(0);
+    gate.resolve();
+    await expect(held).resolves.toMatchObject({ id: LOGIN, title: 'GitHub "work" & co' });
+    expect(seen(`/items/${LOGIN}`)).toHaveLength(1);
+  });
+
+  it('fails every call with the gate\'s error when it rejects, and the server never hears of them', async () => {
+    const client = newClient();
+    const gate = deferred();
+    const view = client.after(gate.promise);
+    const calls = [view.getItem(VAULT, LOGIN), view.getFileContent(VAULT, DOC, SMALL_FILE), view.deleteItem(VAULT, LOGIN)];
+    gate.reject(refused());
+    for (const outcome of await Promise.allSettled(calls)) {
+      expect(outcome).toMatchObject({ status: 'rejected', reason: { code: ErrorCode.AUDIT_UNAVAILABLE } });
+    }
+    expect(seen('/v1/')).toHaveLength(0);
+    expect(client.circuitState).toBe('closed');
+  });
+
+  it('hands a half-open trial it called off to the next caller', async () => {
+    const client = newClient({ maxRetries: 0 });
+    await sim.stopListener();
+    try {
+      for (let i = 0; i < 3; i++) await expectConnectError(client.listVaults(), ErrorCode.CONNECT_UNREACHABLE);
+    } finally {
+      await sim.startListener();
+    }
+    expect(client.circuitState).toBe('open');
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    // Admitted as the trial, then called off by its gate: no verdict on the server...
+    await expect(client.after(Promise.reject(refused())).listVaults()).rejects.toMatchObject({ code: ErrorCode.AUDIT_UNAVAILABLE });
+    // ...so the next call is the trial, not told to wait for one that will never end.
+    await expect(client.listVaults()).resolves.toHaveLength(2);
+    expect(client.circuitState).toBe('closed');
+  });
+});
+
 describe('ConnectClient secrecy', () => {
   it('the canary check would catch a raw axios error (negative control)', async () => {
     const raw = await axios

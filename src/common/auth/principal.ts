@@ -7,6 +7,11 @@ export interface Principal {
   keyId: string;
   keyName: string;
   role: Role;
+  /**
+   * Per request, on reads the audit interceptor lets start while their request record commits: every Connect
+   * call made for the request waits for this (ConnectClientRegistry.forPrincipal) and fails with its error.
+   */
+  auditCommitted?: Promise<void>;
 }
 
 /** The platform operator, holder of PLATFORM_API_KEY; may only create tenants. */

@@ -8,7 +8,8 @@ import { AppModule } from '../../../src/app.module.js';
 import { AuditAction } from '../../../src/audit/audit-action.decorator.js';
 import { annotateAudit } from '../../../src/audit/audit-recorder.js';
 import { AuditSummaries } from '../../../src/audit/audit-summaries.js';
-import { Roles } from '../../../src/common/auth/auth.decorators.js';
+import { CurrentPrincipal, Roles } from '../../../src/common/auth/auth.decorators.js';
+import type { Principal } from '../../../src/common/auth/principal.js';
 import { Role } from '../../../src/common/auth/role.enum.js';
 import { AppException } from '../../../src/common/errors/app-exception.js';
 import { ErrorCode } from '../../../src/common/errors/error-code.enum.js';
@@ -33,7 +34,10 @@ const ITEM = 'connected-accounts/:accountId/vaults/:vaultId/items';
 export class ProbeController {
   @Get(`${ITEM}/:itemId`)
   @AuditAction('probe.items-get', { readOnly: true, reachesConnect: true })
-  async get(@Param('itemId') itemId: string) {
+  async get(@CurrentPrincipal() principal: Principal, @Param('itemId') itemId: string) {
+    // A read's handler starts while its record commits; like a client from ConnectClientRegistry.forPrincipal,
+    // the stand-in for Connect waits for the commit.
+    await principal.auditCommitted;
     probe.calls.push(`get ${itemId}`);
     if (probe.gate) await probe.gate;
     return { id: itemId };
