@@ -119,6 +119,25 @@ describe('audit: reads run while their record commits, Connect and the answer wa
     }
   });
 
+  it('sends the request record to the database before the handler starts, so the two overlap', async () => {
+    await auditSettled(f.t.app);
+    const order: string[] = [];
+    const store = f.t.app.get<AuditStore>(AUDIT_STORE);
+    const registry = f.t.app.get(ConnectClientRegistry);
+    const append = store.append.bind(store);
+    const forPrincipal = registry.forPrincipal.bind(registry);
+    const spies = [
+      jest.spyOn(store, 'append').mockImplementation((batch) => (order.push('append'), append(batch))),
+      jest.spyOn(registry, 'forPrincipal').mockImplementation((principal, accountId) => (order.push('handler'), forPrincipal(principal, accountId))),
+    ];
+    try {
+      await f.get(`${f.base}/vaults/${VAULT}/items/${ITEM}`).expect(200);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+    expect(order.slice(0, 2)).toEqual(['append', 'handler']);
+  });
+
   it('refuses with 503 AUDIT_UNAVAILABLE when the record cannot be written, even a request validation or the handler refused', async () => {
     const store = f.t.app.get<AuditStore>(AUDIT_STORE);
     const diskFull = () => Object.assign(new Error('could not write to file "pg_wal": No space left on device'), { code: '53100' });
