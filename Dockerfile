@@ -22,4 +22,4 @@ COPY --chown=node:node package.json ./
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --retries=5 CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "--v8-pool-size=1", "--heap-growing-percent=30", "--expose-gc", "dist/src/main.js"]
+CMD ["node", "--v8-pool-size=1", "--heap-growing-percent=30", "--no-allocation-site-pretenuring", "--expose-gc", "dist/src/main.js"]
