@@ -11,10 +11,18 @@ import { ApiKeyAuthenticator } from './api-key-authenticator.js';
 
 const BEARER = /^Bearer ([^\s]+)$/i;
 
+interface RoutePolicy {
+  public: boolean;
+  platform: boolean;
+  roles: readonly Role[];
+}
+
 /** Global guard: authenticates the bearer key, then checks the route's roles. Routes that declare nothing are refused. */
 @Injectable()
 export class ApiKeyAuthGuard implements CanActivate {
   private readonly platformKeyHash?: Buffer;
+  /** By controller class, then handler: an inherited handler may serve classes with different decorators. */
+  private readonly policies = new WeakMap<object, WeakMap<object, RoutePolicy>>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -25,13 +33,13 @@ export class ApiKeyAuthGuard implements CanActivate {
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const policy = this.policyOf(context);
+    if (policy.public) return true;
     const request = context.switchToHttp().getRequest<ApiRequest>();
     const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
     if (!token) throw unauthenticated('Send an API key as "Authorization: Bearer <key>"');
 
-    if (this.reflector.getAllAndOverride<boolean>(PLATFORM_KEY, targets)) {
+    if (policy.platform) {
       if (!this.platformKeyHash || !timingSafeEqual(sha256(token), this.platformKeyHash)) throw unauthenticated('Not the platform key');
       request.platformPrincipal = { kind: 'platform' };
       return true;
@@ -40,11 +48,29 @@ export class ApiKeyAuthGuard implements CanActivate {
     const principal = await this.authenticator.authenticate(token);
     if (!principal) throw unauthenticated('Unknown or revoked API key');
     request.principal = principal;
-    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets) ?? [];
-    if (!roles.includes(principal.role)) {
-      throw new AppException(ErrorCode.FORBIDDEN, `This route needs one of the roles: ${roles.join(', ') || 'none'}; the key has role ${principal.role}`);
+    if (!policy.roles.includes(principal.role)) {
+      throw new AppException(ErrorCode.FORBIDDEN, `This route needs one of the roles: ${policy.roles.join(', ') || 'none'}; the key has role ${principal.role}`);
     }
     return true;
+  }
+
+  /** A route's decorators are fixed once the app is built: read once per handler, not on every request. */
+  private policyOf(context: ExecutionContext): RoutePolicy {
+    const handler = context.getHandler();
+    const controller = context.getClass();
+    let byHandler = this.policies.get(controller);
+    if (!byHandler) this.policies.set(controller, (byHandler = new WeakMap()));
+    let policy = byHandler.get(handler);
+    if (!policy) {
+      const targets = [handler, controller];
+      policy = {
+        public: this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets) === true,
+        platform: this.reflector.getAllAndOverride<boolean>(PLATFORM_KEY, targets) === true,
+        roles: this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets) ?? [],
+      };
+      byHandler.set(handler, policy);
+    }
+    return policy;
   }
 }
 
