@@ -61,6 +61,15 @@ describe('file presentation', () => {
     });
   });
 
+  it('passes every other property on as data, "__proto__" included, without touching the prototype', () => {
+    const wire = JSON.parse(`{"id":"${F}","name":"a","size":1,"content_path":"/v1/vaults/${V}/items/${I}/files/${F}/content","__proto__":{"polluted":true},"future":[1]}`);
+    const presented = presentFile('acc', V, I, wire) as unknown as Record<string, unknown>;
+    expect(Object.keys(presented)).toEqual(['id', 'name', 'size', '__proto__', 'future', 'contentUrl']);
+    expect(Object.getPrototypeOf(presented)).toBe(Object.prototype);
+    expect(presented.polluted).toBeUndefined();
+    expect(JSON.parse(JSON.stringify(presented))).toEqual(JSON.parse(`{"id":"${F}","name":"a","size":1,"__proto__":{"polluted":true},"future":[1],"contentUrl":"/v1/connected-accounts/acc/vaults/${V}/items/${I}/files/${F}/content"}`));
+  });
+
   it('reads the ids of a content path, with or without the leading slash, and nothing else', () => {
     expect(idsInContentPath(`/v1/vaults/${V}/items/${I}/files/${F}/content`)).toEqual({ vaultId: V, itemId: I, fileId: F });
     expect(idsInContentPath(`v1/vaults/${V}/items/${I}/files/${F}/content`)).toEqual({ vaultId: V, itemId: I, fileId: F });
