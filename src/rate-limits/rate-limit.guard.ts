@@ -62,7 +62,7 @@ export class RateLimitGuard extends ThrottlerGuard {
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http' || context.switchToHttp().getRequest<ApiRequest>().principal === undefined) return true;
     for (const throttler of this.throttlers) {
-      if (throttler.skipIf?.(context)) continue;
+      if ((throttler.skipIf ?? this.commonOptions.skipIf)?.(context)) continue;
       // Numbers, not resolvers: rateLimitOptions builds them.
       const ttl = throttler.ttl as number;
       await this.handleRequest({
