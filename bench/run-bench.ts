@@ -67,8 +67,8 @@ const EXPORT_FLAT_MB = 32;
 const FILE_SIZE = 100 * MB;
 const GENERATED_ITEMS = 10_000;
 /**
- * Measuring window (s) of the c=32 get item scenarios, through the service (or the reference proxy) and directly.
- * The warm-up covers V8's compiling of a fresh process: under this load the service's CPU per request falls from
+ * Measuring window (s) of the longer throughput scenarios, through the service (or the reference proxy) and directly.
+ * The warm-up, get item's at c=32, covers V8's compiling of a fresh process: the service's CPU per request falls from
  * about 1,300 µs in its first second to its steady level after 5–7 s (the proxy's, with less code, after 2–3 s).
  */
 const WINDOW = QUICK ? { warm: 1, service: 4, direct: 2 } : { warm: 8, service: 10, direct: 5 };
