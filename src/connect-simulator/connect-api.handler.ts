@@ -131,7 +131,7 @@ export class ConnectApiHandler {
   private listVaults({ request, grant }: RouteContext): SimResponse {
     const expression = request.query.get('filter');
     // Both SDKs filter vaults with `title eq`, so `title` is accepted as an alias of `name`.
-    const filter = expression ? parseScimFilter(expression, ['name', 'title']) : undefined;
+    const filter = expression ? parseScimFilter(expression, ['name eq', 'title eq']) : undefined;
     const vaults = this.deps.store.vaults().filter((vault) => {
       const access = grant.accessTo(vault.id);
       return (access?.read || access?.write) && (!filter || matchesFilter(filter, [vault.name]));
@@ -147,7 +147,7 @@ export class ConnectApiHandler {
     const vault = this.vault(ctx, 'read');
     const expression = ctx.request.query.get('filter');
     if (!expression) return SimResponses.jsonBuffer(200, this.deps.store.itemListJson(vault));
-    const filter = parseScimFilter(expression, ['title', 'tag']);
+    const filter = parseScimFilter(expression, ['title eq', 'title co', 'tag eq']);
     const parts: string[] = [];
     for (const item of vault.items.values()) {
       if (matchesFilter(filter, filter.attribute === 'tag' ? item.tags : [item.title])) parts.push(this.deps.store.summaryJson(item));

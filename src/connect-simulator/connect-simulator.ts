@@ -78,7 +78,7 @@ export class ConnectSimulator {
       faults: this.faultInjector,
       metrics,
       requests: this.requestLog,
-      status: new ServerStatusHandler({ version, faults: this.faultInjector, metrics, store: this.store }),
+      status: new ServerStatusHandler({ version, faults: this.faultInjector, metrics, store: this.store, tokens: this.registry }),
       api: new ConnectApiHandler({
         store: this.store,
         tokens: this.registry,

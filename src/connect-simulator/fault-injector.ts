@@ -107,6 +107,11 @@ export class FaultInjector {
     return this.settings.syncReady;
   }
 
+  /** The server got the token it waited for: sync is ready, other faults and their counters stay as they are. */
+  unlockSync(): void {
+    this.settings.syncReady = true;
+  }
+
   decide(method: string, path: string): FaultDecision {
     const { script, latencyMs } = this.settings;
     const stepIndex = script.findIndex((step) => this.matches(step, method, path));

@@ -53,9 +53,8 @@ function parseCategory(body: Json, rules: DraftRules): string {
   const category = body.category;
   if (typeof category !== 'string' || !ITEM_CATEGORIES.has(category)) throw ConnectError.badRequest(CONNECT_MESSAGES.invalidCategory);
   const kept = rules.mode === 'seed' || category === rules.currentCategory;
-  if (NON_CREATABLE_CATEGORIES.has(category) && !kept) {
-    throw ConnectError.badRequest(`${CONNECT_MESSAGES.invalidCategory}: ${category} items cannot be created through Connect`);
-  }
+  // The same message as an unknown category: clients compare Connect's messages exactly.
+  if (NON_CREATABLE_CATEGORIES.has(category) && !kept) throw ConnectError.badRequest(CONNECT_MESSAGES.invalidCategory);
   return category;
 }
 

@@ -43,8 +43,10 @@ function arrayIndex(token: string, bound: number, path: string): number {
 function resolveFieldTokens(doc: Json, tokens: string[], op: PatchOperation): string[] {
   if (!Array.isArray(doc.fields)) doc.fields = [];
   const fields = doc.fields as unknown[];
-  // `add /fields` with one field appends it; the server then assigns its id.
-  if (tokens.length === 1) return op.op === 'add' && isObject(op.value) ? ['fields', '-'] : tokens;
+  // `add /fields` (or RFC 6902's `/fields/-`) with one field appends it; the server then assigns its id.
+  const appends = tokens.length === 1 || (tokens.length === 2 && tokens[1] === '-');
+  if (appends && op.op === 'add' && isObject(op.value)) return ['fields', '-'];
+  if (tokens.length === 1) return tokens;
   const fieldId = tokens[1];
   const index = fields.findIndex((field) => isObject(field) && field.id === fieldId);
   const wholeField = tokens.length === 2 && op.op !== 'remove' && isObject(op.value);

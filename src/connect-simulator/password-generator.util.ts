@@ -26,12 +26,11 @@ function recipeGroups(recipe: GeneratorRecipe): { length: number; groups: string
     throw ConnectError.badRequest('Validation: (recipe length must be an integer between 1 and 64)');
   }
   const sets = recipe.characterSets ?? [];
-  if (!Array.isArray(sets) || sets.some((set) => typeof set !== 'string' || !(set in CHARACTER_SETS))) {
-    throw ConnectError.badRequest('Validation: (recipe characterSets must be a subset of LETTERS, DIGITS, SYMBOLS)');
-  }
+  const subset = Array.isArray(sets) && sets.every((set) => typeof set === 'string' && Object.hasOwn(CHARACTER_SETS, set)) && new Set(sets).size === sets.length;
+  if (!subset) throw ConnectError.badRequest('Validation: (recipe characterSets must be a subset of LETTERS, DIGITS, SYMBOLS)');
   const exclude = recipe.excludeCharacters ?? '';
   if (typeof exclude !== 'string') throw ConnectError.badRequest('Validation: (recipe excludeCharacters must be a string)');
-  const chosen = sets.length > 0 ? [...new Set(sets)] : Object.keys(CHARACTER_SETS);
+  const chosen = sets.length > 0 ? sets : Object.keys(CHARACTER_SETS);
   const groups = chosen
     .map((set) => [...CHARACTER_SETS[set]].filter((char) => !exclude.includes(char)).join(''))
     .filter((group) => group.length > 0);

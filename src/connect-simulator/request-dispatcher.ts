@@ -101,7 +101,7 @@ export class RequestDispatcher {
       writeResponse(res, response, fault === 'reset');
     };
 
-    const statusResponse = this.deps.status.handle(method, path);
+    const statusResponse = this.deps.status.handle(method, path, req.headers.authorization);
     if (statusResponse) return send(statusResponse);
     if (path !== '/v1' && !path.startsWith('/v1/')) return send(SimResponses.error(404, 'Not Found'));
 

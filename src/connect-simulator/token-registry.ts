@@ -97,6 +97,16 @@ export class TokenRegistry {
     return grant;
   }
 
+  /** Whether `authorization` carries a token this server accepts. */
+  accepts(authorization: string): boolean {
+    try {
+      this.authenticate(authorization);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   private verifyJwt(token: string): TokenGrant {
     const parts = token.split('.');
     const header = parts.length === 3 ? decodeJson(parts[0]) : undefined;

@@ -8,13 +8,16 @@ export interface ApiResult {
   raw: Buffer;
 }
 
-/** Minimal Connect HTTP client for the conformance tests: real HTTP, JSON bodies parsed when present. */
-export function connectClient(sim: ConnectSimulator, token: string | undefined = sim.defaultToken()) {
+/**
+ * Minimal Connect HTTP client for the conformance tests: real HTTP, JSON bodies parsed when present. With `token`
+ * null it sends no Authorization header (undefined would take the default token).
+ */
+export function connectClient(sim: ConnectSimulator, token: string | null = sim.defaultToken()) {
   async function request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResult> {
     const response = await fetch(`${sim.url}${path}`, {
       method,
       headers: {
-        ...(token !== undefined && { Authorization: `Bearer ${token}` }),
+        ...(token !== null && { Authorization: `Bearer ${token}` }),
         ...(body !== undefined && { 'Content-Type': 'application/json' }),
         ...headers,
       },

@@ -171,13 +171,28 @@ describe('Connect simulator: fault injection', () => {
   describe('sync not ready', () => {
     it('reports sync not ready on /health and answers /v1 with 500', async () => {
       sim.setFaults({ syncReady: false });
-      const health = await api.get('/health');
-      expect(health.body.dependencies[0]).toEqual({ service: 'sync', status: 'TOKEN_NEEDED' });
+      const anonymous = connectClient(sim, null);
+      const health = await anonymous.get('/health');
+      expect(health.body.dependencies).toEqual([
+        { service: 'sync', status: 'TOKEN_NEEDED' },
+        expect.objectContaining({ service: 'sqlite', status: 'ACTIVE' }),
+        { service: 'account_data', status: 'TOKEN_NEEDED' },
+      ]);
       expect((await api.get('/v1/vaults')).body).toEqual({ status: 500, message: 'failed to initiate, review service logs for details' });
       expect((await api.get('/heartbeat')).status).toBe(200);
       expect(sim.requests().find((r) => r.path === '/v1/vaults')!.fault).toBe('sync-not-ready');
       sim.setFaults({ syncReady: true });
       expect((await api.get('/v1/vaults')).status).toBe(200);
+    });
+
+    it('is unlocked by a valid token sent to /health, from the next request on', async () => {
+      sim.setFaults({ syncReady: false, latencyMs: 1 });
+      expect((await connectClient(sim, 'not-a-token').get('/health')).body.dependencies[0].status).toBe('TOKEN_NEEDED');
+      expect((await api.get('/v1/vaults')).status).toBe(500);
+      expect((await api.get('/health')).body.dependencies[0].status).toBe('TOKEN_NEEDED');
+      expect((await api.get('/health')).body.dependencies[0].status).toBe('ACTIVE');
+      expect((await api.get('/v1/vaults')).status).toBe(200);
+      expect(sim.faults()).toMatchObject({ syncReady: true, latencyMs: 1 });
     });
   });
 

@@ -66,6 +66,12 @@ describe('Connect simulator: PATCH', () => {
     expect(res.body.fields).toHaveLength(4);
   });
 
+  it('appends a field with RFC 6902\'s /fields/- and assigns its id', async () => {
+    const res = await patch([{ op: 'add', path: '/fields/-', value: { type: 'STRING', label: 'appended', value: 'v' } }]);
+    expect(res.status).toBe(200);
+    expect(res.body.fields.at(-1)).toEqual({ id: expect.stringMatching(CONNECT_ID), type: 'STRING', label: 'appended', value: 'v' });
+  });
+
   it('adds a generated password field through /fields', async () => {
     const res = await api.post(`/v1/vaults/${VAULT}/items`, { title: 'no password', category: 'SERVER' });
     itemId = res.body.id;

@@ -72,8 +72,10 @@ describe('Connect simulator: generated passwords and TOTP', () => {
       }
     });
 
-    it('rejects unknown character sets and recipes that exclude every character', async () => {
-      expect((await generate({ characterSets: ['EMOJI'] })).status).toBe(400);
+    it('rejects unknown or repeated character sets and recipes that exclude every character', async () => {
+      for (const characterSets of [['EMOJI'], ['toString'], ['DIGITS', 'DIGITS'], ['LETTERS', 'DIGITS', 'SYMBOLS', 'DIGITS']]) {
+        expect([characterSets, (await generate({ characterSets })).status]).toEqual([characterSets, 400]);
+      }
       expect((await generate({ characterSets: ['DIGITS'], excludeCharacters: '0123456789' })).status).toBe(400);
       expect((await generate('not a recipe')).status).toBe(400);
     });
