@@ -43,6 +43,8 @@ type ExportRow = StoredRecord | { line: string };
 /** Rows of a pair query: request record columns as q_*, response record columns as r_* (null when absent). */
 type PairRow = Record<string, unknown>;
 
+/** The list's sort key: recorded_at, then seq. */
+const EVENT_KEY = ['timestamp', 'seq'] as const;
 const EXPORT_WINDOW = 2000;
 /**
  * Characters of export text per chunk written. A window's text in one string (2 MB at 1 KB a record) would be
@@ -108,10 +110,7 @@ export class AuditEventsService {
       sql.where.push(`q.id NOT IN (SELECT x.request_event_id FROM audit_events x WHERE ${answered.join(' AND ')})`);
     }
     if (query.cursor) {
-      const [time, seq] = decodeCursor(query.cursor);
-      if (typeof time !== 'string' || Number.isNaN(Date.parse(time)) || typeof seq !== 'number') {
-        throw new AppException(ErrorCode.VALIDATION_FAILED, 'cursor is not a cursor this API issued', { problems: [{ property: 'cursor', constraints: ['invalid cursor'] }] });
-      }
+      const [time, seq] = decodeCursor(query.cursor, EVENT_KEY);
       sql.where.push(`(${d}.recorded_at, ${d}.seq) < (${sql.param(time)}::timestamptz, ${sql.param(seq)}::bigint)`);
     }
     const join = unknown

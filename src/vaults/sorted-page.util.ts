@@ -1,7 +1,7 @@
 import { decodeCursor, encodeCursor } from '../common/pagination/cursor.js';
 import { DEFAULT_PAGE_SIZE } from '../common/pagination/page-query.dto.js';
 import type { Page } from '../common/pagination/page.js';
-import { compareText, validationFailed } from './connect-ref.util.js';
+import { compareText } from './connect-ref.util.js';
 
 export interface ArrayPageQuery {
   limit?: number;
@@ -14,6 +14,9 @@ interface SortKey {
   title: string;
   id: string;
 }
+
+/** The cursor form of a SortKey: [title, id]. */
+const SORT_KEY = ['text', 'text'] as const;
 
 export interface Keyed<T> extends SortKey {
   row: T;
@@ -29,11 +32,8 @@ export interface PageRequest {
 export function toPageRequest(query: ArrayPageQuery): PageRequest {
   const request: PageRequest = { limit: query.limit ?? DEFAULT_PAGE_SIZE, all: query.all === true };
   if (query.cursor !== undefined) {
-    const key = decodeCursor(query.cursor);
-    if (key.length !== 2 || typeof key[0] !== 'string' || typeof key[1] !== 'string') {
-      throw validationFailed('cursor', 'cursor is not a cursor this API issued');
-    }
-    request.after = { title: key[0], id: key[1] };
+    const [title, id] = decodeCursor(query.cursor, SORT_KEY);
+    request.after = { title, id };
   }
   return request;
 }

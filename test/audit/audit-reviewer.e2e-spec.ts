@@ -122,7 +122,15 @@ describe('audit reviewer API', () => {
   });
 
   it('rejects malformed filters and forged cursors with 400', async () => {
-    for (const query of ['?outcome=maybe', '?from=yesterday', '?actorKeyId=nope', '?limit=501', '?cursor=bm90LWpzb24', '?action=DROP%20TABLE', '?unknown=1']) {
+    const cursor = (k: unknown) => `?cursor=${Buffer.from(JSON.stringify({ k })).toString('base64url')}`;
+    const forgedCursors = [
+      cursor(['2026-11-29T22:34:42.797Z', 1e308]),
+      cursor(['2026-11-29T22:34:42.797Z', -1]),
+      cursor(['2026-11-29T22:34:42.797Z', 1.5]),
+      cursor(['x', 1]),
+      cursor(['2026-11-29T22:34:42.797Z', '0b8e0c53-4f0e-4b7e-9d8a-2f1a9c7e6d51']), // a newest-first list's cursor
+    ];
+    for (const query of ['?outcome=maybe', '?from=yesterday', '?actorKeyId=nope', '?limit=501', '?cursor=bm90LWpzb24', '?action=DROP%20TABLE', '?unknown=1', ...forgedCursors]) {
       const res = await t.http().get(`/v1/audit-events${query}`).set('Authorization', `Bearer ${auditor}`).expect(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
     }

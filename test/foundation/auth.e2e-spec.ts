@@ -77,4 +77,30 @@ describe('authentication and roles', () => {
     const res = await t.http().get('/v1/api-keys?cursor=bm90LWpzb24').set('Authorization', `Bearer ${tenant.adminKey}`).expect(400);
     expect(res.body.error.code).toBe('VALIDATION_FAILED');
   });
+
+  it('rejects a hand-made cursor of the right form but the wrong key with 400, on every newest-first list', async () => {
+    const cursor = (k: unknown) => Buffer.from(JSON.stringify({ k })).toString('base64url');
+    const id = (await t.createKey(tenant, 'auditor')).id;
+    const forged = [
+      cursor(['x', 'y']),
+      cursor(['2026-11-29T22:34:42.797Z', 1319]), // an audit-list cursor
+      cursor(['2026-11-29T22:34:42.797Z', 'not-a-uuid']),
+      cursor(['2026-13-45T22:34:42.797Z', id]),
+      cursor(['2026-02-30T22:34:42.797Z', id]),
+      cursor(['0000-01-01T00:00:00.000Z', id]),
+      cursor(['1', id]),
+      cursor(['2026-11-29T22:34:42.797Z', id, 'extra']),
+      cursor(null),
+      Buffer.from('null').toString('base64url'),
+    ];
+    for (const path of ['/v1/api-keys', '/v1/connected-accounts']) {
+      for (const c of forged) {
+        const res = await t.http().get(`${path}?limit=1&cursor=${c}`).set('Authorization', `Bearer ${tenant.adminKey}`);
+        expect({ path, c, status: res.status, code: res.body.error?.code }).toEqual({ path, c, status: 400, code: 'VALIDATION_FAILED' });
+        expect(res.body.error.message).toBe('cursor is not a cursor this API issued');
+      }
+      // A cursor of the right kind, made by hand, is still served.
+      await t.http().get(`${path}?limit=1&cursor=${cursor(['2026-11-29T22:34:42.797Z', id])}`).set('Authorization', `Bearer ${tenant.adminKey}`).expect(200);
+    }
+  });
 });

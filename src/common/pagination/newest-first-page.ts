@@ -4,6 +4,9 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 import { DEFAULT_PAGE_SIZE, PageQueryDto } from './page-query.dto.js';
 import { Page } from './page.js';
 
+/** The cursor form of the sort key: [created_at as ISO-8601, id]. */
+const NEWEST_FIRST_KEY = ['timestamp', 'uuid'] as const;
+
 /** One page of a tenant's rows, newest first, keyset-paginated on (created_at, id) so no row repeats or goes missing. */
 export async function newestFirstPage<E extends TenantScopedEntity, D>(
   manager: EntityManager,
@@ -15,7 +18,7 @@ export async function newestFirstPage<E extends TenantScopedEntity, D>(
   const limit = query.limit ?? DEFAULT_PAGE_SIZE;
   const qb = manager.createQueryBuilder(entity, 'r').where('r.tenant_id = :tenantId', { tenantId });
   if (query.cursor) {
-    const [createdAt, id] = decodeCursor(query.cursor);
+    const [createdAt, id] = decodeCursor(query.cursor, NEWEST_FIRST_KEY);
     qb.andWhere('(r.created_at, r.id) < (:createdAt, :id)', { createdAt, id });
   }
   const rows = await qb.orderBy('r.created_at', 'DESC').addOrderBy('r.id', 'DESC').take(limit + 1).getMany();
