@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../common/auth/auth.decorators.js';
 import type { Principal } from '../common/auth/principal.js';
 import { Role } from '../common/auth/role.enum.js';
@@ -46,9 +46,13 @@ export class ApiKeysController {
   @Post(':id/revoke')
   @HttpCode(200)
   @AuditAction('api-keys.revoke')
-  @ApiOperation({ summary: 'Revoke an API key', description: 'Takes effect at once on every instance. Revoking twice is harmless.' })
+  @ApiOperation({
+    summary: 'Revoke an API key',
+    description: 'Takes effect at once on every instance. Revoking twice is harmless. A tenant\'s last active admin key cannot be revoked.',
+  })
   @ApiOkResponse({ type: ApiKeyDto })
   @ApiNotFoundResponse({ description: 'API_KEY_NOT_FOUND', type: ErrorResponseDto })
+  @ApiConflictResponse({ description: 'LAST_ADMIN_KEY: the tenant would be left without an active admin key', type: ErrorResponseDto })
   revoke(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<ApiKeyDto> {
     return this.apiKeys.revoke(principal, id);
   }

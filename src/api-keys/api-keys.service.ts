@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { EntityManager } from 'typeorm';
+import { EntityManager, IsNull } from 'typeorm';
 import { Principal } from '../common/auth/principal.js';
 import { Role } from '../common/auth/role.enum.js';
 import { AppException } from '../common/errors/app-exception.js';
@@ -48,12 +48,23 @@ export class ApiKeysService {
     return this.tenantTransaction.run(principal.tenantId, async (manager) => ApiKeyDto.from(await this.findOrThrow(manager, principal.tenantId, id)));
   }
 
+  /** 409 LAST_ADMIN_KEY when the key is its tenant's last active admin key: nothing could make another one. */
   async revoke(principal: Principal, id: string): Promise<ApiKeyDto> {
-    const revoked = await this.tenantTransaction.run(principal.tenantId, async (manager) => {
-      const key = await this.findOrThrow(manager, principal.tenantId, id);
-      if (!key.revokedAt) {
-        await manager.update(ApiKey, { id, tenantId: principal.tenantId }, { revokedAt: new Date() });
+    const { tenantId } = principal;
+    const revoked = await this.tenantTransaction.run(tenantId, async (manager) => {
+      const key = await this.findOrThrow(manager, tenantId, id);
+      if (key.role === Role.Admin && !key.revokedAt) {
+        // Locks the tenant's active admin keys (in id order, so two revokes cannot deadlock): a concurrent revoke
+        // of another admin waits, then sees this one's outcome, so two admins cannot revoke each other.
+        const active: { id: string }[] = await manager.query(
+          `SELECT id FROM api_keys WHERE tenant_id = $1 AND role = $2 AND revoked_at IS NULL ORDER BY id FOR UPDATE`,
+          [tenantId, Role.Admin],
+        );
+        if (active.length === 1 && active[0].id === id) {
+          throw new AppException(ErrorCode.LAST_ADMIN_KEY, 'This is the tenant\'s last active admin key: create another admin key before revoking it', { keyId: id });
+        }
       }
+      await manager.update(ApiKey, { id, tenantId, revokedAt: IsNull() }, { revokedAt: new Date() });
       return manager.findOneByOrFail(ApiKey, { id });
     });
     await this.authenticator.invalidate(revoked.prefix);

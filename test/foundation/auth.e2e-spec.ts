@@ -103,4 +103,45 @@ describe('authentication and roles', () => {
       await t.http().get(`${path}?limit=1&cursor=${cursor(['2026-11-29T22:34:42.797Z', id])}`).set('Authorization', `Bearer ${tenant.adminKey}`).expect(200);
     }
   });
+
+  describe('the last active admin key', () => {
+    const revoke = (id: string, key: string) => t.http().post(`/v1/api-keys/${id}/revoke`).set('Authorization', `Bearer ${key}`);
+    /** The id of a tenant's first key, the one made with the tenant. */
+    const idOf = async (key: string) => {
+      const res = await t.http().get('/v1/api-keys?limit=500').set('Authorization', `Bearer ${key}`).expect(200);
+      return (res.body.data as { id: string; name: string }[]).find((k) => k.name === 'initial admin key')!.id;
+    };
+
+    it('cannot be revoked (409 LAST_ADMIN_KEY), even with other roles left; the key keeps working', async () => {
+      const lone = await t.createTenant();
+      await t.createKey(lone, 'operator');
+      const id = await idOf(lone.adminKey);
+      const res = await revoke(id, lone.adminKey).expect(409);
+      expect(res.body.error).toMatchObject({ code: 'LAST_ADMIN_KEY', details: { keyId: id } });
+      await t.http().get('/v1/tenant').set('Authorization', `Bearer ${lone.adminKey}`).expect(200);
+    });
+
+    it('can be revoked once another admin key exists, which then is the last', async () => {
+      const pair = await t.createTenant();
+      const first = await idOf(pair.adminKey);
+      const second = await t.createKey(pair, 'admin');
+      await revoke(first, second.key).expect(200);
+      await t.http().get('/v1/tenant').set('Authorization', `Bearer ${pair.adminKey}`).expect(401);
+      expect((await revoke(second.id, second.key).expect(409)).body.error.code).toBe('LAST_ADMIN_KEY');
+      // Revoking an already revoked admin key stays harmless.
+      await revoke(first, second.key).expect(200);
+    });
+
+    it('two admins revoking each other at once: never both, and the tenant keeps an admin', async () => {
+      for (let round = 0; round < 8; round++) {
+        const pair = await t.createTenant();
+        const a = { id: await idOf(pair.adminKey), key: pair.adminKey };
+        const b = await t.createKey(pair, 'admin');
+        const [ab, ba] = await Promise.all([revoke(b.id, a.key), revoke(a.id, b.key)]);
+        expect([ab.status, ba.status].filter((s) => s === 200)).toHaveLength(1);
+        const working = await Promise.all([a.key, b.key].map(async (key) => (await t.http().get('/v1/tenant').set('Authorization', `Bearer ${key}`)).status));
+        expect(working.filter((s) => s === 200)).toHaveLength(1);
+      }
+    });
+  });
 });

@@ -13,6 +13,7 @@ export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.RATE_LIMITED]: 429,
   [ErrorCode.TENANT_NOT_FOUND]: 404,
   [ErrorCode.API_KEY_NOT_FOUND]: 404,
+  [ErrorCode.LAST_ADMIN_KEY]: 409,
   [ErrorCode.CONNECTED_ACCOUNT_NOT_FOUND]: 404,
   [ErrorCode.CONNECTED_ACCOUNT_NAME_TAKEN]: 409,
   [ErrorCode.CONNECTED_ACCOUNT_CONFLICT]: 409,
