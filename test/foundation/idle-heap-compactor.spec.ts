@@ -19,7 +19,7 @@ describe('IdleHeapCompactor', () => {
 
   it('compacts once when the service goes idle with a large slack, and again only after it was busy in between', () => {
     const { state, probe, gc } = fakeProcess();
-    const compactor = new IdleHeapCompactor({ gc, probe, checkEveryMs: 10_000 });
+    const compactor = new IdleHeapCompactor({ gc, probe, checkEveryMs: 10_000, idleIntervals: 2 });
     compactor.onApplicationBootstrap();
 
     state.cpuMicros += 2_000_000; // 20% of a core: busy
@@ -89,6 +89,22 @@ describe('IdleHeapCompactor', () => {
     jest.advanceTimersByTime(5_000);
     jest.advanceTimersByTime(60_000);
     expect(gc).toHaveBeenCalledTimes(8);
+    compactor.onApplicationShutdown();
+  });
+
+  it('by default, compacts after 9 s of idle and retries a fruitless GC every 3 s (V8 needs 5 s of quiet GCs)', () => {
+    const { state, probe } = fakeProcess();
+    const gc = jest.fn(() => {
+      state.cpuMicros += 50_000;
+    });
+    const compactor = new IdleHeapCompactor({ gc, probe });
+    compactor.onApplicationBootstrap();
+    jest.advanceTimersByTime(8_999);
+    expect(gc).not.toHaveBeenCalled();
+    jest.advanceTimersByTime(1);
+    expect(gc).toHaveBeenCalledTimes(1);
+    jest.advanceTimersByTime(6_000);
+    expect(gc).toHaveBeenCalledTimes(3);
     compactor.onApplicationShutdown();
   });
 
