@@ -32,6 +32,8 @@ describe('audit reviewer API', () => {
   let otherAuditor: string;
   const keyA = randomUUID();
   const keyB = randomUUID();
+  const account1 = randomUUID();
+  const account2 = randomUUID();
 
   // Seeded events get distinct, increasing times (ahead of the records the set-up requests wrote).
   let clock = 0;
@@ -66,11 +68,11 @@ describe('audit reviewer API', () => {
     otherAuditor = (await t.createKey(other, 'auditor')).key;
     clock = Date.now() + 1000;
     for (let i = 0; i < 12; i++) {
-      await pair(tenant.id, { action: 'items.get', outcome: 'success', actor: i % 3 ? keyA : keyB, account: 'acc-1', vault: i % 2 ? 'vault-odd' : 'vault-even', item: `item-${i}` });
+      await pair(tenant.id, { action: 'items.get', outcome: 'success', actor: i % 3 ? keyA : keyB, account: account1, vault: i % 2 ? 'vault-odd' : 'vault-even', item: `item-${i}` });
     }
-    await pair(tenant.id, { action: 'items.delete', outcome: 'denied', status: 403, actor: keyB, account: 'acc-2', vault: 'vault-odd', item: 'item-x' });
-    await pair(tenant.id, { action: 'items.create', account: 'acc-2', vault: 'vault-odd', requestId: 'crashed-before-outcome' });
-    await pair(other.id, { action: 'items.get', outcome: 'success', account: 'acc-1', requestId: 'other-tenant-request' });
+    await pair(tenant.id, { action: 'items.delete', outcome: 'denied', status: 403, actor: keyB, account: account2, vault: 'vault-odd', item: 'item-x' });
+    await pair(tenant.id, { action: 'items.create', account: account2, vault: 'vault-odd', requestId: 'crashed-before-outcome' });
+    await pair(other.id, { action: 'items.get', outcome: 'success', account: account1, requestId: 'other-tenant-request' });
     await auditSettled(t.app);
   });
   afterAll(async () => {
@@ -112,7 +114,7 @@ describe('audit reviewer API', () => {
     const unknown = await list(auditor, '?outcome=unknown');
     expect(unknown.data.map((e) => e.requestId)).toContain('crashed-before-outcome');
     expect(unknown.data.every((e) => e.outcome === 'unknown')).toBe(true);
-    expect((await list(auditor, '?connectedAccountId=acc-2')).data.map((e) => e.action).sort()).toEqual(['items.create', 'items.delete']);
+    expect((await list(auditor, `?connectedAccountId=${account2}`)).data.map((e) => e.action).sort()).toEqual(['items.create', 'items.delete']);
     expect((await list(auditor, '?vaultId=vault-odd&action=items.get')).data).toHaveLength(6);
     expect((await list(auditor, '?itemId=item-3')).data.map((e) => e.resources.itemId)).toEqual(['item-3']);
     expect((await list(auditor, '?requestId=crashed-before-outcome')).data).toHaveLength(1);
@@ -130,7 +132,7 @@ describe('audit reviewer API', () => {
       cursor(['x', 1]),
       cursor(['2026-11-29T22:34:42.797Z', '0b8e0c53-4f0e-4b7e-9d8a-2f1a9c7e6d51']), // a newest-first list's cursor
     ];
-    for (const query of ['?outcome=maybe', '?from=yesterday', '?actorKeyId=nope', '?limit=501', '?cursor=bm90LWpzb24', '?action=DROP%20TABLE', '?unknown=1', ...forgedCursors]) {
+    for (const query of ['?outcome=maybe', '?from=yesterday', '?actorKeyId=nope', '?limit=501', '?cursor=bm90LWpzb24', '?action=DROP%20TABLE', '?unknown=1', '?connectedAccountId=notuuid', '?limit=1e2', ...forgedCursors]) {
       const res = await t.http().get(`/v1/audit-events${query}`).set('Authorization', `Bearer ${auditor}`).expect(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
     }

@@ -57,11 +57,13 @@ describe('bad input gets 400 with a code, never 500', () => {
     expect(res.body.error.code).toBe('VALIDATION_FAILED');
   });
 
-  it('limit outside 1..500 → 400', async () => {
-    for (const limit of ['0', '501', 'abc']) {
+  it('limit outside 1..500, or not a decimal whole number → 400 with one message', async () => {
+    for (const limit of ['0', '501', 'abc', '1e2', '0x10', '%2010', '5.0', '-1', '', '99999999999999999999']) {
       const res = await t.http().get(`/v1/api-keys?limit=${limit}`).set('Authorization', `Bearer ${tenant.adminKey}`).expect(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
+      expect({ limit, problems: res.body.error.details.problems }).toEqual({ limit, problems: [{ property: 'limit', constraints: ['limit must be a whole number from 1 to 500'] }] });
     }
+    for (const limit of ['1', '500', '007']) await t.http().get(`/v1/api-keys?limit=${limit}`).set('Authorization', `Bearer ${tenant.adminKey}`).expect(200);
   });
 
   it('unknown route → 404 ROUTE_NOT_FOUND in the same error shape', async () => {

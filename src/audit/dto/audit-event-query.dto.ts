@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../common/pagination/page-query.dto.js';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength, Min } from 'class-validator';
+import { PageSize } from '../../common/pagination/page-query.dto.js';
 import { REVIEW_OUTCOMES, ReviewOutcome } from '../audit.constants.js';
 
 /** Filters shared by the list and the export. */
@@ -26,8 +26,8 @@ export class AuditEventFilterDto {
   @IsOptional() @IsIn(REVIEW_OUTCOMES)
   outcome?: ReviewOutcome;
 
-  @ApiPropertyOptional({ description: 'Connected account id', example: '3f1c2b4a-5d6e-4f70-8a9b-0c1d2e3f4a5b' })
-  @IsOptional() @IsString() @MaxLength(200)
+  @ApiPropertyOptional({ description: 'Connected account id', format: 'uuid', example: '3f1c2b4a-5d6e-4f70-8a9b-0c1d2e3f4a5b' })
+  @IsOptional() @IsUUID()
   connectedAccountId?: string;
 
   @ApiPropertyOptional({ description: '1Password vault id', example: 'ytrfte14kw1uex5txaore1emkz' })
@@ -44,8 +44,7 @@ export class AuditEventFilterDto {
 }
 
 export class AuditEventQueryDto extends AuditEventFilterDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, example: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PAGE_SIZE)
+  @PageSize()
   limit?: number;
 
   @ApiPropertyOptional({ description: 'Opaque cursor from a previous page\'s nextCursor', example: 'eyJrIjpbIjIwMjYtMTEtMjdUMTU6MDA6MDAuMDAwWiIsNDJdfQ' })
