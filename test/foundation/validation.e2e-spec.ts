@@ -1,3 +1,4 @@
+import type { Test } from 'supertest';
 import { TestApp, TestTenant } from '../support/test-app.js';
 
 describe('bad input gets 400 with a code, never 500', () => {
@@ -64,6 +65,20 @@ describe('bad input gets 400 with a code, never 500', () => {
       expect({ limit, problems: res.body.error.details.problems }).toEqual({ limit, problems: [{ property: 'limit', constraints: ['limit must be a whole number from 1 to 500'] }] });
     }
     for (const limit of ['1', '500', '007']) await t.http().get(`/v1/api-keys?limit=${limit}`).set('Authorization', `Bearer ${tenant.adminKey}`).expect(200);
+  });
+
+  it('a name of only white space → 400 (API keys, connected accounts)', async () => {
+    const admin = (test: Test) => test.set('Authorization', `Bearer ${tenant.adminKey}`);
+    const blank = ' \t  ';
+    const attempts = [
+      admin(t.http().post('/v1/api-keys')).send({ name: blank, role: 'operator' }),
+      admin(t.http().post('/v1/connected-accounts')).send({ name: blank, connectServerUrl: 'http://127.0.0.1:1', connectToken: 'eyJhbGciOiJFUzI1NiJ9.e30.sig' }),
+      admin(t.http().patch('/v1/connected-accounts/0b8e0c53-4f0e-4b7e-9d8a-2f1a9c7e6d51')).send({ name: blank }),
+    ];
+    for (const res of await Promise.all(attempts)) {
+      expect(res.status).toBe(400);
+      expect(res.body.error.details.problems).toContainEqual({ property: 'name', constraints: ['name must not be blank'] });
+    }
   });
 
   it('unknown route → 404 ROUTE_NOT_FOUND in the same error shape', async () => {
