@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsDefined, IsInt, IsObject, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { VaultRefDto } from '../../vaults/dto/connect-ref.dto.js';
 import { CreateItemDto, ReplaceItemDto } from './item-input.dto.js';
 import { ItemRefDto } from './item-ref.dto.js';
@@ -12,7 +12,7 @@ export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 /** Input of "Create a vault item in 1Password" (REST: path + body + Idempotency-Key header). */
 export class CreateItemInputDto extends VaultRefDto {
   @ApiProperty({ type: CreateItemDto })
-  @IsDefined() @ValidateNested() @Type(() => CreateItemDto)
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => CreateItemDto)
   item: CreateItemDto;
 
   @ApiPropertyOptional({ description: 'Makes a retried create return the first result instead of creating a second item (kept 24 h)', example: 'wf-run-8842-step-3' })
@@ -23,7 +23,7 @@ export class CreateItemInputDto extends VaultRefDto {
 /** Input of the full replace (REST: path + body + If-Match header). */
 export class ReplaceItemInputDto extends ItemRefDto {
   @ApiProperty({ type: ReplaceItemDto })
-  @IsDefined() @ValidateNested() @Type(() => ReplaceItemDto)
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => ReplaceItemDto)
   item: ReplaceItemDto;
 
   @ApiPropertyOptional({ description: 'Only replace when the item is at this version (else 412 VERSION_MISMATCH)', example: 3 })
@@ -34,7 +34,7 @@ export class ReplaceItemInputDto extends ItemRefDto {
 /** Input of the partial update (REST: path + body + If-Match header). */
 export class PatchItemInputDto extends ItemRefDto {
   @ApiProperty({ type: PatchItemDto })
-  @IsDefined() @ValidateNested() @Type(() => PatchItemDto)
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => PatchItemDto)
   patch: PatchItemDto;
 
   @ApiPropertyOptional({ description: 'Only patch when the item is at this version (else 412 VERSION_MISMATCH)', example: 3 })

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsNotIn, IsOptional, IsString, Length, Matches, Max, MaxLength, Min,
+  ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsNotIn, IsObject, IsOptional, IsString, Length, Matches, Max, MaxLength, Min,
   ValidateNested,
 } from 'class-validator';
 import { NO_CONTROL_CHARACTERS } from '../../vaults/connect-ref.util.js';
@@ -103,7 +103,7 @@ export class FieldInputDto {
   value?: string;
 
   @ApiPropertyOptional({ type: SectionRefDto, description: 'A section declared in `sections`' })
-  @IsOptional() @ValidateNested() @Type(() => SectionRefDto)
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => SectionRefDto)
   section?: SectionRefDto;
 
   @ApiPropertyOptional({ description: 'Let the Connect server generate the value from `recipe`', example: true })
@@ -111,7 +111,7 @@ export class FieldInputDto {
   generate?: boolean;
 
   @ApiPropertyOptional({ type: GeneratorRecipeDto })
-  @IsOptional() @ValidateNested() @Type(() => GeneratorRecipeDto)
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => GeneratorRecipeDto)
   recipe?: GeneratorRecipeDto;
 }
 
@@ -126,7 +126,7 @@ export abstract class ItemBodyDto {
   tags?: string[];
 
   @ApiPropertyOptional({ type: [UrlInputDto], maxItems: MAX_URLS, example: [{ href: 'https://db.example.com', label: 'console', primary: true }] })
-  @IsOptional() @IsArray() @ArrayMaxSize(MAX_URLS) @ValidateNested({ each: true }) @Type(() => UrlInputDto)
+  @IsOptional() @IsArray() @ArrayMaxSize(MAX_URLS) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => UrlInputDto)
   urls?: UrlInputDto[];
 
   @ApiPropertyOptional({ example: false })
@@ -134,7 +134,7 @@ export abstract class ItemBodyDto {
   favorite?: boolean;
 
   @ApiPropertyOptional({ type: [SectionInputDto], maxItems: MAX_SECTIONS, example: [{ id: 'connection', label: 'Connection details' }] })
-  @IsOptional() @IsArray() @ArrayMaxSize(MAX_SECTIONS) @ValidateNested({ each: true }) @Type(() => SectionInputDto)
+  @IsOptional() @IsArray() @ArrayMaxSize(MAX_SECTIONS) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => SectionInputDto)
   sections?: SectionInputDto[];
 
 }
@@ -157,7 +157,7 @@ export class CreateItemDto extends ItemBodyDto {
   category: string;
 
   @ApiPropertyOptional({ type: [FieldInputDto], maxItems: MAX_FIELDS, example: CREATE_EXAMPLE_FIELDS })
-  @IsOptional() @IsArray() @ArrayMaxSize(MAX_FIELDS) @ValidateNested({ each: true }) @Type(() => FieldInputDto)
+  @IsOptional() @IsArray() @ArrayMaxSize(MAX_FIELDS) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => FieldInputDto)
   fields?: FieldInputDto[];
 }
 
@@ -183,7 +183,7 @@ export class ReplaceItemDto extends ItemBodyDto {
   category: string;
 
   @ApiPropertyOptional({ type: [ReplaceFieldDto], maxItems: MAX_FIELDS })
-  @IsOptional() @IsArray() @ArrayMaxSize(MAX_FIELDS) @ValidateNested({ each: true }) @Type(() => ReplaceFieldDto)
+  @IsOptional() @IsArray() @ArrayMaxSize(MAX_FIELDS) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => ReplaceFieldDto)
   fields?: ReplaceFieldDto[];
 
   @ApiPropertyOptional({ description: 'Must match the path when present', example: 'wepiqdxdzncjtnvmv5fegud4qy' })
@@ -191,7 +191,7 @@ export class ReplaceItemDto extends ItemBodyDto {
   id?: string;
 
   @ApiPropertyOptional({ description: 'Must match the path when present', example: { id: 'ytrfte14kw1uex5txaore1emkz' } })
-  @IsOptional() @ValidateNested() @Type(() => VaultRefBodyDto)
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => VaultRefBodyDto)
   vault?: VaultRefBodyDto;
 
   @ApiPropertyOptional({ description: 'Read-only; ignored (send If-Match to require a version)', example: 3 })

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested,
+  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested,
 } from 'class-validator';
 import { NO_CONTROL_CHARACTERS } from '../../vaults/connect-ref.util.js';
 import {
@@ -50,7 +50,7 @@ export class FieldChangeDto {
   generate?: boolean;
 
   @ApiPropertyOptional({ type: GeneratorRecipeDto })
-  @IsOptional() @ValidateNested() @Type(() => GeneratorRecipeDto)
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => GeneratorRecipeDto)
   recipe?: GeneratorRecipeDto;
 
   @ApiPropertyOptional({ description: 'New field type (`TOTP` is sent as `OTP`)', example: 'CONCEALED' })
@@ -83,7 +83,7 @@ export class FieldChangeDto {
 export class PatchItemDto {
   @ApiPropertyOptional({ type: [JsonPatchOperationDto], maxItems: MAX_PATCH_OPERATIONS, description: 'Raw RFC 6902 operations (add, remove, replace)',
     example: [{ op: 'replace', path: '/fields/password/value', value: 'n3w-s3cret' }, { op: 'add', path: '/tags/-', value: 'rotated' }] })
-  @IsOptional() @IsArray() @ArrayMaxSize(MAX_PATCH_OPERATIONS) @ValidateNested({ each: true }) @Type(() => JsonPatchOperationDto)
+  @IsOptional() @IsArray() @ArrayMaxSize(MAX_PATCH_OPERATIONS) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => JsonPatchOperationDto)
   operations?: JsonPatchOperationDto[];
 
   @ApiPropertyOptional({ example: 'Production database (rotated)', maxLength: MAX_ITEM_TITLE_LENGTH })
@@ -95,7 +95,7 @@ export class PatchItemDto {
   tags?: string[];
 
   @ApiPropertyOptional({ type: [UrlInputDto], description: 'Replaces every URL', maxItems: MAX_URLS })
-  @IsOptional() @IsArray() @ArrayMaxSize(MAX_URLS) @ValidateNested({ each: true }) @Type(() => UrlInputDto)
+  @IsOptional() @IsArray() @ArrayMaxSize(MAX_URLS) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => UrlInputDto)
   urls?: UrlInputDto[];
 
   @ApiPropertyOptional({ example: true })
@@ -104,6 +104,6 @@ export class PatchItemDto {
 
   @ApiPropertyOptional({ type: [FieldChangeDto], maxItems: 100, description: 'Field changes by label (and section) or id, applied in order',
     example: [{ label: 'api key', value: 'n3w-s3cret' }, { label: 'host', section: 'Connection details', value: 'db2.internal' }, { id: 'password', generate: true, recipe: { length: 40 } }] })
-  @IsOptional() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => FieldChangeDto)
+  @IsOptional() @IsArray() @ArrayMaxSize(100) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => FieldChangeDto)
   fields?: FieldChangeDto[];
 }
