@@ -3,7 +3,9 @@ import { AppException } from '../errors/app-exception.js';
 import { ErrorCode } from '../errors/error-code.enum.js';
 import { memoizeValidationMetadata } from './validation-metadata.cache.js';
 
-function problemsOf(errors: ValidationError[], parent = ''): { property: string; constraints: string[] }[] {
+type Problem = { property: string; constraints: string[] };
+
+function problemsOf(errors: ValidationError[], parent = ''): Problem[] {
   return errors.flatMap((e) => {
     const property = parent ? `${parent}.${e.property}` : e.property;
     const own = e.constraints ? [{ property, constraints: Object.values(e.constraints) }] : [];
@@ -11,9 +13,26 @@ function problemsOf(errors: ValidationError[], parent = ''): { property: string;
   });
 }
 
+/**
+ * Postgres text cannot hold U+0000 (the query fails with "invalid byte sequence for encoding UTF8: 0x00"), so every
+ * string of a body, query or path parameter is checked here, whatever class (or none) validates it. Item values,
+ * which go only to Connect, are refused too: 1Password's apps cannot type one, and one rule is simpler than a list
+ * of exceptions. Bodies nest at most 64 levels (json-body.parser.ts).
+ */
+function nulProblems(value: unknown, property: string, found: Problem[] = []): Problem[] {
+  if (typeof value === 'string') {
+    if (value.includes('\0')) found.push({ property, constraints: [`${property} must not contain the NUL character (\\u0000)`] });
+  } else if (typeof value === 'object' && value !== null) {
+    for (const key in value) nulProblems((value as Record<string, unknown>)[key], property ? `${property}.${key}` : key, found);
+  }
+  return found;
+}
+
 function isEmptyObject(value: unknown): value is object {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
 }
+
+const validationFailed = (problems: Problem[]) => new AppException(ErrorCode.VALIDATION_FAILED, 'Request validation failed', { problems });
 
 /**
  * Most requests send no query string, and validating that empty query (class-transformer, then class-validator)
@@ -27,7 +46,13 @@ class AppValidationPipe extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const metatype = metadata.metatype as (new () => unknown) | undefined;
-    if (metadata.type !== 'query' || !metatype || !isEmptyObject(value)) return super.transform(value, metadata);
+    if (metadata.type !== 'query' || !metatype || !isEmptyObject(value)) {
+      if (metadata.type !== 'custom') {
+        const problems = nulProblems(value, metadata.data ?? (typeof value === 'string' ? metadata.type : ''));
+        if (problems.length > 0) throw validationFailed(problems);
+      }
+      return super.transform(value, metadata);
+    }
     if (this.acceptsEmptyQuery.has(metatype)) return new metatype();
     const result: unknown = await super.transform(value, metadata);
     if (result instanceof metatype) this.acceptsEmptyQuery.add(metatype);
@@ -43,7 +68,6 @@ export function createValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     transform: true,
     validationError: { target: false, value: false },
-    exceptionFactory: (errors) =>
-      new AppException(ErrorCode.VALIDATION_FAILED, 'Request validation failed', { problems: problemsOf(errors) }),
+    exceptionFactory: (errors) => validationFailed(problemsOf(errors)),
   });
 }
