@@ -1,15 +1,19 @@
 import type { Writable } from 'node:stream';
 import { NestFactory } from '@nestjs/core';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { loadEnvironment } from './config/load-environment.js';
+import { JSON_PATCH_MEDIA_TYPE, parseJsonBody, parseJsonPatchBody } from './common/http/json-body.parser.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './common/http/request-id.js';
+import { answerRouterRejection } from './common/http/router-rejections.js';
 import { securityHeaders } from './common/http/security-headers.js';
 import { setupSwagger } from './common/http/setup-swagger.js';
 
 // Large enough for any item; file uploads do not exist in Connect.
 const BODY_LIMIT_BYTES = 1024 * 1024;
+const MAX_PARAM_LENGTH = 2048;
 
 export interface CreateAppOptions {
   env?: Record<string, string | undefined>;
@@ -21,22 +25,7 @@ export interface CreateAppOptions {
 export async function createApp(options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   // Fail fast, before Nest starts anything, with every bad variable named.
   loadEnvironment(options.env);
-  const adapter = new FastifyAdapter({
-    genReqId: requestIdFor,
-    bodyLimit: BODY_LIMIT_BYTES,
-    // Titles may stand where ids do (?by=title); Fastify's default of 100 would answer them with its own 414.
-    routerOptions: { maxParamLength: 2048 },
-    trustProxy: false,
-    return503OnClosing: true,
-  });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options.env, options.logStream), adapter, {
-    bufferLogs: true,
-    abortOnError: false,
-  });
-  app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
-  const fastify = app.getHttpAdapter().getInstance();
-  // Security headers (helmet's, computed once: see security-headers.ts) and the request id, in one synchronous hook.
+  // Security headers (helmet's, computed once: see security-headers.ts) and the request id, set by one synchronous hook.
   const headers = await securityHeaders({
     contentSecurityPolicy: {
       directives: {
@@ -50,10 +39,38 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
       },
     },
   });
-  fastify.addHook('onRequest', (request, reply, done) => {
+  const setResponseHeaders = (request: FastifyRequest, reply: FastifyReply) => {
     const raw = reply.raw;
     for (const [name, value] of headers) raw.setHeader(name, value);
     reply.header(REQUEST_ID_HEADER, request.id);
+  };
+  const adapter = new FastifyAdapter({
+    genReqId: requestIdFor,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Titles may stand where ids do (?by=title); Fastify's default of 100 would answer them with URL_TOO_LONG.
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Requests the router refuses before any hook runs (see router-rejections.ts).
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      setResponseHeaders(request, reply);
+      void answerRouterRejection(error, request, reply, MAX_PARAM_LENGTH);
+    },
+    trustProxy: false,
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options.env, options.logStream), adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  // Every JSON body goes through one parser (nesting depth, prototype keys: see json-body.parser.ts). No text/plain:
+  // Fastify's parser for it would hand the validation pipe a bare string, as if it were a body.
+  app.useBodyParser('application/json', { bodyLimit: BODY_LIMIT_BYTES }, parseJsonBody);
+  app.useBodyParser(JSON_PATCH_MEDIA_TYPE, { bodyLimit: BODY_LIMIT_BYTES }, parseJsonPatchBody);
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeContentTypeParser('text/plain');
+  fastify.addHook('onRequest', (request, reply, done) => {
+    setResponseHeaders(request, reply);
     done();
   });
   setupSwagger(app);

@@ -39,9 +39,12 @@ const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const UNKNOWN_ROUTE: AuditRouteMeta = { action: UNKNOWN_ROUTE_ACTION, readOnly: true, reachesConnect: false, failClosed: false, handlerDuringCommit: false, declared: false };
 
 export function isAuditedUrl(url: string): boolean {
-  // '/v1', '/v1/...', '/v1?...'; not '/v1x'.
-  if (!url.startsWith(AUDITED_PREFIX)) return false;
-  const next = url.charCodeAt(AUDITED_PREFIX.length);
+  // '/v1', '/v1/...', '/v1?...'; not '/v1x'. Also '//v1/...': the router does not merge slashes (so it is a 404),
+  // but the request is aimed at the API all the same.
+  let start = 0;
+  while (url.charCodeAt(start + 1) === 47 /* / */) start++;
+  if (!url.startsWith(AUDITED_PREFIX, start)) return false;
+  const next = url.charCodeAt(start + AUDITED_PREFIX.length);
   return Number.isNaN(next) || next === 47 /* / */ || next === 63 /* ? */;
 }
 

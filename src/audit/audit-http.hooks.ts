@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
+import { isClientAbort } from '../common/http/client-abort.js';
+import { onRouterRejection } from '../common/http/router-rejections.js';
 import { AuditActionCatalog } from './audit-action.catalog.js';
 import { AUDIT_STATE, AuditRecorder } from './audit-recorder.js';
 import { AuditWriter } from './audit-writer.js';
@@ -10,7 +12,10 @@ import { AuditWriter } from './audit-writer.js';
  * before Nest registers routes, which is why this is a constructor and not onModuleInit):
  * - onRoute: records every route registered on the server, for the route walk;
  * - onResponse: the outcome record of every /v1 request, including those refused by guards, the validation
- *   pipe, body parsing or routing (404), which no interceptor sees;
+ *   pipe, body parsing or routing (404), which no interceptor sees; for those the router refuses before any hook
+ *   (a malformed URL, an over-long path parameter), the same from router-rejections.ts;
+ * - onError: the outcome record (499) of a request whose client went away while sending its body, which is never
+ *   answered, so never reaches onResponse;
  * - onClose: writes what is queued once in-flight requests are done, before the database shuts down.
  * Without an HTTP server (a standalone application context) it does nothing.
  */
@@ -23,6 +28,11 @@ export class AuditHttpHooks {
     fastify.addHook('onRoute', (route) => catalog.registerRoute(route.method, route.url));
     fastify.addHook('onResponse', (request, reply, done) => {
       recorder.onResponse(request, reply);
+      done();
+    });
+    onRouterRejection(fastify, (request, reply) => recorder.onResponse(request, reply));
+    fastify.addHook('onError', (request, reply, error, done) => {
+      if (isClientAbort(error, request)) recorder.onClientClosed(request, reply);
       done();
     });
     fastify.addHook('onClose', async () => {

@@ -92,6 +92,12 @@ export class AuditRecorder {
     this.finish(request as AuditedRequest, reply, false);
   }
 
+  /** The client went away before the request was answered (audit-http.hooks.ts): the outcome record is a 499. */
+  onClientClosed(request: FastifyRequest, reply: FastifyReply): void {
+    if (!isAuditedUrl(request.url)) return;
+    this.finish(request as AuditedRequest, reply, true);
+  }
+
   private finish(req: AuditedRequest, reply: FastifyReply, aborted: boolean): void {
     try {
       const state = this.stateOf(req);

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import {
-  ApiBody, ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath,
+  ApiBody, ApiConsumes, ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath,
 } from '@nestjs/swagger';
 import { AuditAction } from '../audit/audit-action.decorator.js';
 import { AuditSummaries } from '../audit/audit-summaries.js';
@@ -8,6 +9,7 @@ import { CurrentPrincipal, Roles } from '../common/auth/auth.decorators.js';
 import type { Principal } from '../common/auth/principal.js';
 import { Role } from '../common/auth/role.enum.js';
 import { ErrorCode } from '../common/errors/error-code.enum.js';
+import { ACCEPTS_JSON_PATCH, JSON_PATCH_MEDIA_TYPE } from '../common/http/json-body.parser.js';
 import type { Page } from '../common/pagination/page.js';
 import { ApiPageResponse } from '../common/pagination/page-response.decorator.js';
 import { ApiErrors } from '../vaults/api-errors.decorator.js';
@@ -89,7 +91,7 @@ export class ItemsController {
   @ApiBody({ type: CreateItemDto })
   @AuditAction('items.create', { readOnly: false, reachesConnect: true, summary: AuditSummaries.combine(AuditSummaries.itemWrite, AuditSummaries.query(['by'])) })
   @ApiCreatedResponse({ type: ItemDto, description: 'The created item, generated values included' })
-  @ApiErrors(ErrorCode.MALFORMED_BODY, ErrorCode.PAYLOAD_TOO_LARGE, ErrorCode.VAULT_NOT_FOUND, ErrorCode.AMBIGUOUS_TITLE, ErrorCode.IDEMPOTENCY_KEY_REUSED, ErrorCode.IDEMPOTENCY_REQUEST_IN_PROGRESS, ErrorCode.ITEM_NOT_FOUND)
+  @ApiErrors(ErrorCode.MALFORMED_BODY, ErrorCode.BODY_TOO_DEEPLY_NESTED, ErrorCode.PAYLOAD_TOO_LARGE, ErrorCode.VAULT_NOT_FOUND, ErrorCode.AMBIGUOUS_TITLE, ErrorCode.IDEMPOTENCY_KEY_REUSED, ErrorCode.IDEMPOTENCY_REQUEST_IN_PROGRESS, ErrorCode.ITEM_NOT_FOUND)
   create(
     @CurrentPrincipal() principal: Principal,
     @Param() path: VaultPathDto,
@@ -113,7 +115,7 @@ export class ItemsController {
   @ApiBody({ type: ReplaceItemDto })
   @AuditAction('items.replace', { readOnly: false, reachesConnect: true, summary: AuditSummaries.combine(AuditSummaries.itemWrite, AuditSummaries.query(['by'])) })
   @ApiOkResponse({ type: ItemDto, description: 'The item after the replace (version + 1)' })
-  @ApiErrors(ErrorCode.MALFORMED_BODY, ErrorCode.PAYLOAD_TOO_LARGE, ErrorCode.VAULT_NOT_FOUND, ErrorCode.ITEM_NOT_FOUND, ErrorCode.AMBIGUOUS_TITLE, ErrorCode.VERSION_MISMATCH)
+  @ApiErrors(ErrorCode.MALFORMED_BODY, ErrorCode.BODY_TOO_DEEPLY_NESTED, ErrorCode.PAYLOAD_TOO_LARGE, ErrorCode.VAULT_NOT_FOUND, ErrorCode.ITEM_NOT_FOUND, ErrorCode.AMBIGUOUS_TITLE, ErrorCode.VERSION_MISMATCH)
   replace(
     @CurrentPrincipal() principal: Principal,
     @Param() path: ItemPathDto,
@@ -125,6 +127,7 @@ export class ItemsController {
   }
 
   @Patch(':itemId')
+  @RouteConfig({ [ACCEPTS_JSON_PATCH]: true })
   @ApiOperation({
     summary: 'Update vault item in 1Password (partial)',
     description:
@@ -135,6 +138,7 @@ export class ItemsController {
       'answers 400 FIELD_NOT_FOUND naming it, a label several fields share 400 FIELD_AMBIGUOUS. `If-Match` works as for PUT.',
   })
   @ApiHeader(IF_MATCH_HEADER)
+  @ApiConsumes('application/json', JSON_PATCH_MEDIA_TYPE)
   @ApiExtraModels(PatchItemDto, JsonPatchOperationDto)
   @ApiBody({
     schema: { oneOf: [{ type: 'array', items: { $ref: getSchemaPath(JsonPatchOperationDto) }, maxItems: 200 }, { $ref: getSchemaPath(PatchItemDto) }] },
@@ -146,7 +150,7 @@ export class ItemsController {
   })
   @AuditAction('items.patch', { readOnly: false, reachesConnect: true, summary: AuditSummaries.combine(AuditSummaries.itemPatch, AuditSummaries.query(['by'])) })
   @ApiOkResponse({ type: ItemDto, description: 'The item after the change' })
-  @ApiErrors(ErrorCode.MALFORMED_BODY, ErrorCode.PAYLOAD_TOO_LARGE, ErrorCode.FIELD_NOT_FOUND, ErrorCode.FIELD_AMBIGUOUS, ErrorCode.VAULT_NOT_FOUND, ErrorCode.ITEM_NOT_FOUND, ErrorCode.AMBIGUOUS_TITLE, ErrorCode.VERSION_MISMATCH)
+  @ApiErrors(ErrorCode.MALFORMED_BODY, ErrorCode.BODY_TOO_DEEPLY_NESTED, ErrorCode.PAYLOAD_TOO_LARGE, ErrorCode.FIELD_NOT_FOUND, ErrorCode.FIELD_AMBIGUOUS, ErrorCode.VAULT_NOT_FOUND, ErrorCode.ITEM_NOT_FOUND, ErrorCode.AMBIGUOUS_TITLE, ErrorCode.VERSION_MISMATCH)
   patch(
     @CurrentPrincipal() principal: Principal,
     @Param() path: ItemPathDto,

@@ -8,7 +8,8 @@ import { ErrorResponseDto } from '../common/errors/error-response.dto.js';
 const EXPLAINED: Partial<Record<ErrorCode, [string, string, Record<string, unknown>?]>> = {
   [ErrorCode.VALIDATION_FAILED]: ['a parameter, header or body property is missing, malformed or too long (details.problems names each)', 'Request validation failed',
     { problems: [{ property: 'vaultId', constraints: ['vaultId must be a 1Password id (26 characters a-z, 0-9); add ?by=title to look it up by title'] }] }],
-  [ErrorCode.MALFORMED_BODY]: ['the body is not JSON', 'The request body is not valid JSON'],
+  [ErrorCode.MALFORMED_BODY]: ['the body is not JSON, or holds a "__proto__" key (or "constructor" with "prototype")', 'The request body is not valid JSON'],
+  [ErrorCode.BODY_TOO_DEEPLY_NESTED]: ['objects and arrays in the body nest more than 64 levels deep', 'The request body nests objects and arrays more than 64 levels deep', { maxDepth: 64 }],
   [ErrorCode.CONNECT_BAD_REQUEST]: ['the Connect server refused the request (its message is in details.connectMessage)', 'Connect rejected the request: Invalid item category',
     { connectStatus: 400, connectMessage: 'Invalid item category' }],
   [ErrorCode.FIELD_NOT_FOUND]: ['a field named in the PATCH body (by label or id) is not in the item', 'No field labelled "api key" in the item',

@@ -4,6 +4,7 @@ import { AppException } from './app-exception.js';
 import { ErrorCode } from './error-code.enum.js';
 import { ERROR_HTTP_STATUS } from './error-http-status.map.js';
 import { ApiRequest } from '../http/api-request.js';
+import { isClientAbort } from '../http/client-abort.js';
 
 interface Resolved {
   status: number;
@@ -38,6 +39,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<ApiRequest>();
+    // The audit log records it as 499 CLIENT_CLOSED_REQUEST (audit-http.hooks.ts).
+    if (isClientAbort(exception, request)) return;
     const response = http.getResponse();
     const resolved = this.resolve(exception);
     if (resolved.status >= 500 && resolved.code === ErrorCode.INTERNAL_ERROR) {

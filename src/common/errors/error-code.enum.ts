@@ -2,8 +2,13 @@
 export enum ErrorCode {
   VALIDATION_FAILED = 'VALIDATION_FAILED',
   MALFORMED_BODY = 'MALFORMED_BODY',
+  BODY_TOO_DEEPLY_NESTED = 'BODY_TOO_DEEPLY_NESTED',
   PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
   UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
+  /** The URL's percent-encoding is invalid (Fastify's router refuses it before routing). */
+  MALFORMED_URL = 'MALFORMED_URL',
+  /** A path parameter is longer than the router takes (2048 characters). */
+  URL_TOO_LONG = 'URL_TOO_LONG',
   ROUTE_NOT_FOUND = 'ROUTE_NOT_FOUND',
   METHOD_NOT_ALLOWED = 'METHOD_NOT_ALLOWED',
   UNAUTHENTICATED = 'UNAUTHENTICATED',

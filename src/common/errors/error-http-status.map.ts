@@ -4,8 +4,11 @@ import { ErrorCode } from './error-code.enum.js';
 export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.VALIDATION_FAILED]: 400,
   [ErrorCode.MALFORMED_BODY]: 400,
+  [ErrorCode.BODY_TOO_DEEPLY_NESTED]: 400,
   [ErrorCode.PAYLOAD_TOO_LARGE]: 413,
   [ErrorCode.UNSUPPORTED_MEDIA_TYPE]: 415,
+  [ErrorCode.MALFORMED_URL]: 400,
+  [ErrorCode.URL_TOO_LONG]: 414,
   [ErrorCode.ROUTE_NOT_FOUND]: 404,
   [ErrorCode.METHOD_NOT_ALLOWED]: 405,
   [ErrorCode.UNAUTHENTICATED]: 401,
