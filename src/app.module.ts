@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { ActionsModule } from './actions/actions.module.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
@@ -9,6 +9,7 @@ import { ConnectedAccountsModule } from './connected-accounts/connected-accounts
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { loggerOptions } from './common/http/logger.options.js';
 import { IdleHeapCompactor } from './common/memory/idle-heap-compactor.js';
+import { QueryParamsInterceptor } from './common/http/query-params.interceptor.js';
 import { createValidationPipe } from './common/http/validation.pipe.js';
 import { AppConfig } from './config/app-config.js';
 import { AppConfigModule } from './config/app-config.module.js';
@@ -47,6 +48,7 @@ export class AppModule {
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_INTERCEPTOR, useClass: QueryParamsInterceptor },
         // `npm start` and the image run node with --expose-gc for it (README "Operating it", Memory).
         { provide: IdleHeapCompactor, useFactory: () => new IdleHeapCompactor({ gc: globalThis.gc }) },
       ],

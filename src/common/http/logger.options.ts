@@ -8,11 +8,25 @@ import { REQUEST_ID_PROPERTY } from './request-id.js';
 /** Keys whose values are secrets wherever they appear in a logged object. */
 const SECRET_KEYS = ['authorization', 'connectToken', 'token', 'apiKey', 'key', 'password', 'value', 'content', 'secret', 'cookie'];
 
+/**
+ * A request line's URL with every query value replaced: a value can be a secret (a key pasted into `?key=`).
+ * A parameter without `=` is taken as a value.
+ */
+export function redactQueryValues(url: string | undefined): string | undefined {
+  const start = url?.indexOf('?') ?? -1;
+  if (!url || start < 0) return url;
+  const pairs = url.slice(start + 1).split('&').map((pair) => {
+    const eq = pair.indexOf('=');
+    return eq < 0 ? (pair === '' ? pair : '[REDACTED]') : `${pair.slice(0, eq)}=[REDACTED]`;
+  });
+  return `${url.slice(0, start + 1)}${pairs.join('&')}`;
+}
+
 /** Levels at which pino-http's request lines (written at `info`) are visible. */
 const REQUEST_LINE_LEVELS = new Set(['trace', 'debug', 'info']);
 
 /**
- * Structured JSON logs. Requests are logged by method, url, status and id only: headers and bodies never
+ * Structured JSON logs. Requests are logged by method, url (query values redacted), status and id only: headers and bodies never
  * reach a log line, and secret-named keys are censored anywhere in a logged object as a second guard.
  *
  * The request-logging middleware (a child logger and an AsyncLocalStorage context per request, run through
@@ -29,7 +43,7 @@ export function loggerOptions(config: AppConfig, stream?: Writable): Params {
       genReqId: (req: IncomingMessage) => (req as unknown as Record<string, string>)[REQUEST_ID_PROPERTY],
       redact: { paths: SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]), censor: '[REDACTED]' },
       serializers: {
-        req: (req: IncomingMessage & { id?: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        req: (req: IncomingMessage & { id?: string }) => ({ id: req.id, method: req.method, url: redactQueryValues(req.url) }),
         res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
       },
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
