@@ -61,6 +61,25 @@ describe('Items, writing (REST)', () => {
   });
 
   describe('POST /items (create)', () => {
+    it.each([
+      ['an array inside fields', { fields: [[{ label: 'x', value: 'y' }]] }, 'fields'],
+      ['an array inside urls', { urls: [[]] }, 'urls'],
+      ['an array inside sections', { sections: [[]] }, 'sections'],
+      ['an array for a recipe', { fields: [{ label: 'p', generate: true, recipe: [] }] }, 'fields.0.recipe'],
+      ['an array for a section reference', { fields: [{ label: 'p', value: 'v', section: [] }] }, 'fields.0.section'],
+    ])('refuses %s where an object is expected (400, Connect not called)', async (_l, extra, property) => {
+      const res = await f.post(items, { category: 'LOGIN', title: 'arr', ...extra }).expect(400);
+      expect(res.body.error.code).toBe('VALIDATION_FAILED');
+      expect(res.body.error.details.problems.map((p: { property: string }) => p.property)).toContain(property);
+      expect(posts()).toHaveLength(0);
+    });
+
+    it('refuses a NUL character in an item value like anywhere else (400 naming it, Connect not called)', async () => {
+      const res = await f.post(items, { category: 'LOGIN', title: 'nul', fields: [{ label: 'x', value: 'a\u0000b' }] }).expect(400);
+      expect(res.body.error.details.problems).toEqual([{ property: 'fields.0.value', constraints: ['fields.0.value must not contain the NUL character (\\u0000)'] }]);
+      expect(posts()).toHaveLength(0);
+    });
+
     it('creates with 201 and the full item: generated value per recipe, TOTP sent as OTP, sections', async () => {
       const res = await f.post(items, login('Created app')).expect(201);
       expect(res.body).toMatchObject({ id: expect.stringMatching(/^[a-z0-9]{26}$/), title: 'Created app', category: 'LOGIN', version: 1, vault: { id: ENG }, tags: ['created'] });
@@ -317,10 +336,19 @@ describe('Items, writing (REST)', () => {
       ['a field change without id or label', { fields: [{ value: 'x' }] }],
       ['a field change naming no change', { fields: [{ label: 'host' }] }],
       ['a string body', 'nope'],
+      ['an array inside operations', { operations: [[]] }],
+      ['an array inside a bare operations array', [[{ op: 'replace', path: '/title', value: 'x' }]]],
     ])('refuses %s with 400 VALIDATION_FAILED', async (_l, body) => {
       const res = await f.patch(itemUrl, body).set('Content-Type', 'application/json').expect(400);
       expect(['VALIDATION_FAILED', 'MALFORMED_BODY']).toContain(res.body.error.code);
       expect(connectCalls(f.sim, 'PATCH')).toHaveLength(0);
+    });
+
+    it('takes RFC 6902 operations sent as application/json-patch+json', async () => {
+      const ops = [{ op: 'replace', path: '/title', value: 'Patched (json-patch)' }];
+      const res = await f.t.http().patch(itemUrl).set('Authorization', `Bearer ${f.operatorKey}`).set('Content-Type', 'application/json-patch+json').send(JSON.stringify(ops)).expect(200);
+      expect(res.body.title).toBe('Patched (json-patch)');
+      expect(connectCalls(f.sim, 'PATCH')).toHaveLength(1);
     });
 
     it('honours If-Match and maps Connect\'s refusal of a bad path to 400 CONNECT_BAD_REQUEST', async () => {

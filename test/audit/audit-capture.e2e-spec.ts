@@ -1,7 +1,8 @@
+import { type AddressInfo, connect } from 'node:net';
 import pg from 'pg';
 import { PLATFORM_CHAIN_ID } from '../../src/audit/audit.constants.js';
 import { TestApp, TestTenant, TEST_PLATFORM_KEY } from '../support/test-app.js';
-import { adminDb, auditSettled, recordsOf } from './support/audit-kit.js';
+import { adminDb, type AuditRow, auditSettled, recordsOf } from './support/audit-kit.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -116,6 +117,58 @@ describe('audit capture: every /v1 request leaves a request record and an outcom
     const { request, response } = await recordsOf(db, unknown.headers['x-request-id']);
     expect(request).toMatchObject({ action: 'route.unknown', method: 'DELETE', path: '/v1/no-such-thing/123' });
     expect(response).toMatchObject({ outcome: 'invalid', http_status: 404, error_code: 'ROUTE_NOT_FOUND' });
+  });
+
+  it('answers and records requests the router refuses (bad percent-encoding, over-long parameter) like any other', async () => {
+    const badUrl = await t.http().get('/v1/connected-accounts/%ff').set('Authorization', `Bearer ${admin.key}`).expect(400);
+    const long = 'x'.repeat(5000);
+    const tooLong = await t.http().get(`/v1/connected-accounts/${long}`).set('Authorization', `Bearer ${admin.key}`).expect(414);
+    for (const [res, code] of [[badUrl, 'MALFORMED_URL'], [tooLong, 'URL_TOO_LONG']] as const) {
+      expect(res.headers['x-request-id']).toMatch(UUID);
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.body).toEqual({ error: { code, message: expect.any(String), requestId: res.headers['x-request-id'] } });
+    }
+    expect(badUrl.text).not.toContain('%ff');
+    expect(tooLong.text).not.toContain('xxxxxxxxxx');
+    await auditSettled(t.app);
+    expect((await recordsOf(db, badUrl.headers['x-request-id'])).all).toEqual([
+      expect.objectContaining({ type: 'request', action: 'route.unknown', method: 'GET', path: '/v1/connected-accounts/%ff' }),
+      expect.objectContaining({ type: 'response', outcome: 'invalid', http_status: 400, error_code: 'MALFORMED_URL' }),
+    ]);
+    const { response } = await recordsOf(db, tooLong.headers['x-request-id']);
+    expect(response).toMatchObject({ action: 'route.unknown', outcome: 'invalid', http_status: 414, error_code: 'URL_TOO_LONG' });
+  });
+
+  it('records a request aimed at /v1 through repeated slashes (a 404: the router does not merge them)', async () => {
+    const res = await t.http().get('//v1//tenant').set('Authorization', `Bearer ${admin.key}`).expect(404);
+    await auditSettled(t.app);
+    const { request, response } = await recordsOf(db, res.headers['x-request-id']);
+    expect(request).toMatchObject({ action: 'route.unknown', path: '//v1//tenant' });
+    expect(response).toMatchObject({ outcome: 'invalid', http_status: 404, error_code: 'ROUTE_NOT_FOUND' });
+  });
+
+  it('records a client that went away while sending its body as 499, and logs no error', async () => {
+    await t.app.listen(0, '127.0.0.1');
+    const { port } = t.app.getHttpServer().address() as AddressInfo;
+    const socket = connect(port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    const head = `POST /v1/api-keys HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${admin.key}\r\nContent-Type: application/json\r\n`;
+    socket.write(`${head}Content-Length: 100\r\nX-Request-Id: upload-gone-1\r\n\r\n{"name":"`);
+    await new Promise((r) => setTimeout(r, 50));
+    socket.destroy();
+    let records: AuditRow[] = [];
+    for (let i = 0; i < 100 && records.length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      await auditSettled(t.app);
+      records = (await recordsOf(db, 'upload-gone-1')).all;
+    }
+    expect(records).toEqual([
+      // The body is read before the guards run: nobody has been authenticated yet.
+      expect.objectContaining({ type: 'request', action: 'api-keys.create', actor_type: 'anonymous', tenant_id: PLATFORM_CHAIN_ID }),
+      expect.objectContaining({ type: 'response', outcome: 'error', http_status: 499, error_code: 'CLIENT_CLOSED_REQUEST' }),
+    ]);
+    const errorLines = t.logs.lines.filter((line) => line.includes('upload-gone-1') && JSON.parse(line).level >= 50);
+    expect(errorLines).toEqual([]);
   });
 
   it('records platform-key tenant creation on the platform chain', async () => {
