@@ -1,9 +1,9 @@
 import type { Readable } from 'node:stream';
-import type {
-  ActivityPage, ApiRequestActivity, ConnectHealth, ConnectHealthReport, FileContent, FullItem, ItemFile, ItemInput,
-  ItemSummary, PatchOperation, Vault,
-} from './connect-api.types.js';
+import type { ActivityPage, ConnectHealthReport, FileContent, FullItem, ItemFile, ItemInput, ItemSummary, PatchOperation, Vault } from './connect-api.types.js';
 import { ConnectErrorMapper } from './connect-error.mapper.js';
+import {
+  ACTIVITY, type ConnectShape, FULL_ITEM, HEALTH, ITEM_FILE, ITEM_FILES, ITEM_SUMMARIES, VAULT, VAULTS,
+} from './connect-response.shapes.js';
 import type { CircuitState } from './circuit-breaker.js';
 import { type ConnectCall, ConnectTransport, headerString, VERSION_HEADER } from './connect-transport.js';
 
@@ -91,11 +91,11 @@ export class ConnectClient {
 
   listVaults(filter?: { name?: string }): Promise<Vault[]> {
     const condition = filter?.name === undefined ? undefined : `name eq ${scimString(filter.name)}`;
-    return this.json({ method: 'GET', path: `/v1/vaults${query({ filter: condition })}`, resource: 'none' }, 'array');
+    return this.json({ method: 'GET', path: `/v1/vaults${query({ filter: condition })}`, resource: 'none' }, VAULTS);
   }
 
   getVault(vaultId: string): Promise<Vault> {
-    return this.json({ method: 'GET', path: `/v1/vaults/${segment(vaultId)}`, resource: 'vault' }, 'object');
+    return this.json({ method: 'GET', path: `/v1/vaults/${segment(vaultId)}`, resource: 'vault' }, VAULT);
   }
 
   // --- Items --------------------------------------------------------------------------------------------
@@ -107,28 +107,28 @@ export class ConnectClient {
     if (filter?.titleContains !== undefined) conditions.push(`title co ${scimString(filter.titleContains)}`);
     if (filter?.tag !== undefined) conditions.push(`tag eq ${scimString(filter.tag)}`);
     const condition = conditions.length === 0 ? undefined : conditions.join(' and ');
-    return this.json({ method: 'GET', path: `/v1/vaults/${segment(vaultId)}/items${query({ filter: condition })}`, resource: 'vault' }, 'array');
+    return this.json({ method: 'GET', path: `/v1/vaults/${segment(vaultId)}/items${query({ filter: condition })}`, resource: 'vault' }, ITEM_SUMMARIES);
   }
 
   getItem(vaultId: string, itemId: string): Promise<FullItem> {
-    return this.json({ method: 'GET', path: this.itemPath(vaultId, itemId), resource: 'item' }, 'object');
+    return this.json({ method: 'GET', path: this.itemPath(vaultId, itemId), resource: 'item' }, FULL_ITEM);
   }
 
   /** Never retried: a lost answer must not create the item twice. `vault.id` is set from `vaultId`. */
   createItem(vaultId: string, item: ItemInput): Promise<FullItem> {
     const body = { ...item, vault: { id: vaultId } };
-    return this.json({ method: 'POST', path: `/v1/vaults/${segment(vaultId)}/items`, resource: 'vault', body }, 'object');
+    return this.json({ method: 'POST', path: `/v1/vaults/${segment(vaultId)}/items`, resource: 'vault', body }, FULL_ITEM);
   }
 
   /** Replaces the whole item (PUT): whatever the body omits is dropped. Ids are set from the path. */
   replaceItem(vaultId: string, itemId: string, item: ItemInput): Promise<FullItem> {
     const body = { ...item, id: itemId, vault: { id: vaultId } };
-    return this.json({ method: 'PUT', path: this.itemPath(vaultId, itemId), resource: 'item', body }, 'object');
+    return this.json({ method: 'PUT', path: this.itemPath(vaultId, itemId), resource: 'item', body }, FULL_ITEM);
   }
 
   /** Never retried: an `add` applied twice would duplicate. */
   patchItem(vaultId: string, itemId: string, operations: PatchOperation[]): Promise<FullItem> {
-    return this.json({ method: 'PATCH', path: this.itemPath(vaultId, itemId), resource: 'item', body: operations }, 'object');
+    return this.json({ method: 'PATCH', path: this.itemPath(vaultId, itemId), resource: 'item', body: operations }, FULL_ITEM);
   }
 
   async deleteItem(vaultId: string, itemId: string): Promise<void> {
@@ -139,12 +139,12 @@ export class ConnectClient {
 
   listFiles(vaultId: string, itemId: string, options: FileOptions = {}): Promise<ItemFile[]> {
     const path = `${this.itemPath(vaultId, itemId)}/files${query({ inline_files: options.inline ? true : undefined })}`;
-    return this.json({ method: 'GET', path, resource: 'item' }, 'array');
+    return this.json({ method: 'GET', path, resource: 'item' }, ITEM_FILES);
   }
 
   getFile(vaultId: string, itemId: string, fileId: string, options: FileOptions = {}): Promise<ItemFile> {
     const path = `${this.filePath(vaultId, itemId, fileId)}${query({ inline_files: options.inline ? true : undefined })}`;
-    return this.json({ method: 'GET', path, resource: 'file' }, 'object');
+    return this.json({ method: 'GET', path, resource: 'file' }, ITEM_FILE);
   }
 
   /**
@@ -166,7 +166,7 @@ export class ConnectClient {
 
   async listActivity(page: { limit?: number; offset?: number } = {}): Promise<ActivityPage> {
     const response = await this.transport.send({ method: 'GET', path: `/v1/activity${query({ limit: page.limit, offset: page.offset })}`, resource: 'none' }, 'text', this.gate);
-    const data = this.parseJson<ApiRequestActivity[]>(response.data as string, 'array');
+    const data = this.parseJson(response.data as string, ACTIVITY);
     const contentRange = headerString(response, 'content-range');
     const total = contentRange === undefined ? undefined : Number(/\/\s*(\d+)\s*$/.exec(contentRange)?.[1] ?? Number.NaN);
     return { data, ...(contentRange === undefined ? {} : { contentRange }), ...(total !== undefined && Number.isSafeInteger(total) ? { total } : {}) };
@@ -185,7 +185,7 @@ export class ConnectClient {
     const response = await this.transport.send({ method: 'GET', path: '/health', resource: 'none' }, 'text', this.gate);
     const serverVersion = headerString(response, VERSION_HEADER);
     if (serverVersion === undefined) throw ConnectErrorMapper.notAConnectServer('/health has no 1Password-Connect-Version header', response.status);
-    const health = this.parseJson<ConnectHealth>(response.data as string, 'object');
+    const health = this.parseJson(response.data as string, HEALTH);
     if (typeof health.name !== 'string' || typeof health.version !== 'string') {
       throw ConnectErrorMapper.notAConnectServer('/health does not report a name and version', response.status);
     }
@@ -202,13 +202,13 @@ export class ConnectClient {
     return `${this.itemPath(vaultId, itemId)}/files/${segment(fileId)}`;
   }
 
-  private async json<T>(call: ConnectCall, shape: 'array' | 'object'): Promise<T> {
+  private async json<T>(call: ConnectCall, shape: ConnectShape<T>): Promise<T> {
     const response = await this.transport.send(call, 'text', this.gate);
-    return this.parseJson<T>(response.data as string, shape);
+    return this.parseJson(response.data as string, shape);
   }
 
-  /** JSON.parse once, after a one-character check that turns an HTML page into a clear error. */
-  private parseJson<T>(text: string, shape: 'array' | 'object'): T {
+  /** JSON.parse once, after a one-character check that turns an HTML page into a clear error, then the shape check. */
+  private parseJson<T>(text: string, shape: ConnectShape<T>): T {
     const first = text.trimStart()[0];
     let parsed: unknown;
     if (first === '[' || first === '{') {
@@ -218,8 +218,7 @@ export class ConnectClient {
         parsed = undefined;
       }
     }
-    const fits = shape === 'array' ? Array.isArray(parsed) : typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
-    if (!fits) throw ConnectErrorMapper.notAConnectServer(`expected a JSON ${shape}`);
-    return parsed as T;
+    if (!shape.fits(parsed)) throw ConnectErrorMapper.notAConnectServer(`expected ${shape.expected}`);
+    return parsed;
   }
 }
