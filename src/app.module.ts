@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { ActionsModule } from './actions/actions.module.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
@@ -9,7 +9,7 @@ import { ConnectedAccountsModule } from './connected-accounts/connected-accounts
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { loggerOptions } from './common/http/logger.options.js';
 import { IdleHeapCompactor } from './common/memory/idle-heap-compactor.js';
-import { QueryParamsInterceptor } from './common/http/query-params.interceptor.js';
+import { QueryParamsModule } from './common/http/query-params.module.js';
 import { createValidationPipe } from './common/http/validation.pipe.js';
 import { AppConfig } from './config/app-config.js';
 import { AppConfigModule } from './config/app-config.module.js';
@@ -37,6 +37,8 @@ export class AppModule {
         ApiKeysModule,
         // After ApiKeysModule: its guard must run first (the limits are per authenticated tenant).
         RateLimitsModule,
+        // After RateLimitsModule: unknown query parameters are answered after authentication and limits.
+        QueryParamsModule,
         TenantsModule,
         ConnectedAccountsModule,
         VaultsModule,
@@ -48,7 +50,6 @@ export class AppModule {
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
-        { provide: APP_INTERCEPTOR, useClass: QueryParamsInterceptor },
         // `npm start` and the image run node with --expose-gc for it (README "Operating it", Memory).
         { provide: IdleHeapCompactor, useFactory: () => new IdleHeapCompactor({ gc: globalThis.gc }) },
       ],

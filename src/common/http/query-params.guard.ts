@@ -1,7 +1,6 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import type { FastifyRequest } from 'fastify';
-import type { Observable } from 'rxjs';
 import { AppException } from '../errors/app-exception.js';
 import { ErrorCode } from '../errors/error-code.enum.js';
 
@@ -10,18 +9,20 @@ const QUERY_ARGUMENT = /^4:/;
 
 /**
  * A route with a query DTO refuses unknown parameters (the validation pipe's forbidNonWhitelisted); a route without
- * one would ignore them all. This answers those the same way: 400 VALIDATION_FAILED naming each parameter. An
- * interceptor, not a guard, so that it runs after every guard (an unauthenticated caller still gets 401).
+ * one would ignore them all. This answers those the same way: 400 VALIDATION_FAILED naming each parameter.
+ * A guard registered after the authentication and rate-limit guards (QueryParamsModule), so an unauthenticated
+ * caller still gets 401; not an interceptor, which cost every request another layer of Nest's rxjs chain (about
+ * 20 µs of CPU a get item at c=32, 5%).
  */
 @Injectable()
-export class QueryParamsInterceptor implements NestInterceptor {
+export class QueryParamsGuard implements CanActivate {
   private readonly takesQuery = new WeakMap<object, boolean>();
 
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'http') return next.handle();
+  canActivate(context: ExecutionContext): boolean {
+    if (context.getType() !== 'http') return true;
     const query = context.switchToHttp().getRequest<FastifyRequest>().query as Record<string, unknown> | null;
     const names = query ? Object.keys(query) : [];
-    if (names.length === 0 || this.routeTakesQuery(context)) return next.handle();
+    if (names.length === 0 || this.routeTakesQuery(context)) return true;
     throw new AppException(ErrorCode.VALIDATION_FAILED, 'Request validation failed', {
       problems: names.map((name) => ({ property: name, constraints: [`property ${name} should not exist`] })),
     });
