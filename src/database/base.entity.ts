@@ -5,7 +5,8 @@ export abstract class BaseEntity {
   @PrimaryColumn('uuid')
   id: string;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  /** Milliseconds, as JavaScript and the newest-first cursors hold it (migration 1764202200000). */
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })

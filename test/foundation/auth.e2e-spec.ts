@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { TestApp, TestTenant, TEST_PLATFORM_KEY } from '../support/test-app.js';
 
 describe('authentication and roles', () => {
@@ -71,6 +72,27 @@ describe('authentication and roles', () => {
     expect(seen).toHaveLength(6); // 5 + the initial admin key
     expect(new Set(seen).size).toBe(6);
     for (const id of made) expect(seen).toContain(id);
+  });
+
+  it('pages keys created in the same millisecond without losing one (created_at holds milliseconds, as the cursor)', async () => {
+    const other = await t.createTenant();
+    const ids = [(await t.createKey(other, 'operator')).id, (await t.createKey(other, 'operator')).id];
+    // Microseconds apart in one millisecond: with microsecond columns the later one, ending a page, hid the other.
+    await t.app.get(DataSource).transaction(async (m) => {
+      await m.query(`SELECT set_config('app.tenant_id', $1, true)`, [other.id]);
+      await m.query(`UPDATE api_keys SET created_at = '2030-01-01T00:00:00.000200Z' WHERE id = $1`, [ids[0]]);
+      await m.query(`UPDATE api_keys SET created_at = '2030-01-01T00:00:00.000400Z' WHERE id = $1`, [ids[1]]);
+    });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const url: string = `/v1/api-keys?limit=1${cursor ? `&cursor=${cursor}` : ''}`;
+      const res = await t.http().get(url).set('Authorization', `Bearer ${other.adminKey}`).expect(200);
+      seen.push(...res.body.data.map((k: { id: string }) => k.id));
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    expect(seen.slice(0, 2).sort()).toEqual([...ids].sort());
+    expect(seen).toHaveLength(3);
   });
 
   it('rejects a forged cursor with 400', async () => {
