@@ -67,13 +67,14 @@ describe('bad input gets 400 with a code, never 500', () => {
     for (const limit of ['1', '500', '007']) await t.http().get(`/v1/api-keys?limit=${limit}`).set('Authorization', `Bearer ${tenant.adminKey}`).expect(200);
   });
 
-  it('a name of only white space → 400 (API keys, connected accounts)', async () => {
+  it('a name of only white space → 400 (tenants, API keys, connected accounts)', async () => {
     const admin = (test: Test) => test.set('Authorization', `Bearer ${tenant.adminKey}`);
     const blank = ' \t  ';
     const attempts = [
       admin(t.http().post('/v1/api-keys')).send({ name: blank, role: 'operator' }),
       admin(t.http().post('/v1/connected-accounts')).send({ name: blank, connectServerUrl: 'http://127.0.0.1:1', connectToken: 'eyJhbGciOiJFUzI1NiJ9.e30.sig' }),
       admin(t.http().patch('/v1/connected-accounts/0b8e0c53-4f0e-4b7e-9d8a-2f1a9c7e6d51')).send({ name: blank }),
+      t.http().post('/v1/tenants').set('Authorization', `Bearer ${TEST_PLATFORM_KEY}`).send({ name: blank }),
     ];
     for (const res of await Promise.all(attempts)) {
       expect(res.status).toBe(400);

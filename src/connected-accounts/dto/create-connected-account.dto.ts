@@ -1,12 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsDisplayName } from '../../common/http/is-display-name.decorator.js';
 import { IsConnectServerUrl, IsConnectToken, MAX_CONNECT_TOKEN_LENGTH, MAX_CONNECT_URL_LENGTH } from './connect-input.validators.js';
 
 export const EXAMPLE_CONNECT_TOKEN = 'eyJhbGciOiJFUzI1NiIsImtpZCI6Im…(a 1Password Connect access token)';
 
 export class CreateConnectedAccountDto {
   @ApiProperty({ description: 'Unique within the tenant', example: 'acme-production', minLength: 1, maxLength: 200 })
-  @IsString() @MinLength(1) @MaxLength(200) @Matches(/\S/, { message: '$property must not be blank' })
+  @IsDisplayName()
   name: string;
 
   @ApiProperty({

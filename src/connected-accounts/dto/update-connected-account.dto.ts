@@ -1,12 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsOptional } from 'class-validator';
+import { IsDisplayName } from '../../common/http/is-display-name.decorator.js';
 import { IsConnectServerUrl, IsConnectToken, MAX_CONNECT_TOKEN_LENGTH, MAX_CONNECT_URL_LENGTH } from './connect-input.validators.js';
 import { EXAMPLE_CONNECT_TOKEN } from './create-connected-account.dto.js';
 
 /** Every field optional; a new URL or token is verified against Connect before it is stored. */
 export class UpdateConnectedAccountDto {
   @ApiPropertyOptional({ example: 'acme-production', minLength: 1, maxLength: 200 })
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(200) @Matches(/\S/, { message: '$property must not be blank' })
+  @IsOptional() @IsDisplayName()
   name?: string;
 
   @ApiPropertyOptional({ example: 'https://connect.acme.internal:8443', maxLength: MAX_CONNECT_URL_LENGTH })

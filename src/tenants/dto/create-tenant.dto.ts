@@ -1,8 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, MaxLength, MinLength } from 'class-validator';
+import { IsDisplayName } from '../../common/http/is-display-name.decorator.js';
 
 export class CreateTenantDto {
   @ApiProperty({ example: 'Acme Corp', minLength: 1, maxLength: 200 })
-  @IsString() @MinLength(1) @MaxLength(200)
+  @IsDisplayName()
   name: string;
 }
