@@ -137,7 +137,11 @@ describe('audit reviewer API', () => {
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
     }
     await t.http().get('/v1/audit-events/not-a-uuid').set('Authorization', `Bearer ${auditor}`).expect(400);
-    await t.http().get('/v1/audit-events/verify?fromSeq=0').set('Authorization', `Bearer ${auditor}`).expect(400);
+    // Decimal whole numbers only, and within a double's exact range (1e20 reached Postgres as a bigint and failed there).
+    for (const query of ['?fromSeq=0', '?fromSeq=1e2', '?toSeq=0x10', '?toSeq=1e20', '?fromSeq=9007199254740993']) {
+      const res = await t.http().get(`/v1/audit-events/verify${query}`).set('Authorization', `Bearer ${auditor}`).expect(400);
+      expect(res.body.error.details.problems[0].constraints).toEqual([expect.stringMatching(/Seq must be a whole number from 1 to 9007199254740991$/)]);
+    }
     await t.http().get('/v1/audit-events/export?format=xml').set('Authorization', `Bearer ${auditor}`).expect(400);
   });
 

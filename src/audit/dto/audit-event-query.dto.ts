@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength, Min } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsDecimalInteger } from '../../common/http/is-decimal-integer.decorator.js';
 import { PageSize } from '../../common/pagination/page-query.dto.js';
 import { REVIEW_OUTCOMES, ReviewOutcome } from '../audit.constants.js';
 
@@ -62,11 +62,11 @@ export class AuditExportQueryDto extends AuditEventFilterDto {
 }
 
 export class AuditVerifyQueryDto {
-  @ApiPropertyOptional({ minimum: 1, description: 'First seq to check (default: the first record kept)', example: 1 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'First seq to check (default: the first record kept)', example: 1 })
+  @IsOptional() @IsDecimalInteger(1)
   fromSeq?: number;
 
-  @ApiPropertyOptional({ minimum: 1, description: 'Last seq to check (default: the chain head)', example: 1000 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'Last seq to check (default: the chain head)', example: 1000 })
+  @IsOptional() @IsDecimalInteger(1)
   toSeq?: number;
 }
