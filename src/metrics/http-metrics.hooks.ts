@@ -3,6 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Counter, Histogram } from 'prom-client';
 import type { ApiRequest } from '../common/http/api-request.js';
+import { onRouterRejection } from '../common/http/router-rejections.js';
 import { AuditActionCatalog, isAuditedUrl } from '../audit/audit-action.catalog.js';
 import { outcomeOf } from '../audit/audit-outcome.js';
 import type { AuditOutcome } from '../audit/audit.constants.js';
@@ -14,7 +15,7 @@ interface Series {
 }
 
 /**
- * Counts and times every request under /v1 from a Fastify onResponse hook, labelled exactly as the audit trail
+ * Counts and times every request under /v1 from a Fastify onResponse hook (and the router's rejections), labelled exactly as the audit trail
  * records it: the action key from the audit catalog (route pattern → action) and the audit outcome
  * (outcomeOf). Label children are cached per (action, outcome), so a request allocates nothing of its own.
  */
@@ -25,16 +26,20 @@ export class HttpMetricsHooks {
   constructor(adapterHost: HttpAdapterHost, catalog: AuditActionCatalog, private readonly metrics: MetricsService) {
     const fastify = adapterHost.httpAdapter?.getInstance?.() as FastifyInstance | undefined;
     if (!fastify || typeof fastify.addHook !== 'function') return;
+    const record = (request: FastifyRequest, reply: FastifyReply) => {
+      if (!isAuditedUrl(request.url)) return;
+      const action = catalog.lookup(request.method, request.routeOptions?.url).action;
+      const outcome = outcomeOf(reply.statusCode, (request as ApiRequest).failure?.code ?? null);
+      const series = this.seriesOf(action, outcome);
+      series.count.inc();
+      series.duration.observe(reply.elapsedTime / 1000);
+    };
     fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done) => {
-      if (isAuditedUrl(request.url)) {
-        const action = catalog.lookup(request.method, request.routeOptions?.url).action;
-        const outcome = outcomeOf(reply.statusCode, (request as ApiRequest).failure?.code ?? null);
-        const series = this.seriesOf(action, outcome);
-        series.count.inc();
-        series.duration.observe(reply.elapsedTime / 1000);
-      }
+      record(request, reply);
       done();
     });
+    // Requests the router refuses (a malformed URL, an over-long path segment) skip onResponse.
+    onRouterRejection(fastify, record);
   }
 
   private seriesOf(action: string, outcome: AuditOutcome): Series {

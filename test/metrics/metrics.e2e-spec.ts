@@ -59,6 +59,13 @@ describe('GET /metrics', () => {
     expect(sample(text, 'wrk_onepassword_connect_errors_total', { ...account, operation: 'listVaults', code: 'CONNECT_UNAVAILABLE' })).toBeUndefined();
   });
 
+  it('counts the requests the router refuses (a malformed URL, an over-long path segment)', async () => {
+    await f.get('/v1/connected-accounts/%ff').expect(400);
+    await f.get(`/v1/connected-accounts/${'x'.repeat(5000)}`).expect(414);
+    const text = (await f.t.http().get('/metrics').expect(200)).text;
+    expect(sample(text, 'wrk_onepassword_http_requests_total', { action: 'route.unknown', outcome: 'invalid' })).toBe(2);
+  });
+
   it('reports the audit queue depth and the database pool', async () => {
     const text = (await f.t.http().get('/metrics').expect(200)).text;
     expect(text).toMatch(/^wrk_onepassword_audit_queue_depth \d+$/m);
