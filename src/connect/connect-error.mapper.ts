@@ -20,6 +20,8 @@ const MAX_MESSAGE_LENGTH = 300;
 const BEARER_PATTERN = /bearer\s+[^\s"',;]+/gi;
 /** Connect tokens are JWTs: three base64url segments, the first starting `eyJ` (`{"`). */
 const JWT_PATTERN = /eyJ[\w-]*\.[\w-]+\.[\w-]*/g;
+/** Shorter parts of a token (a JWT header's `eyJhbGciOi`...) are not secret on their own and could match plain text. */
+const MIN_SECRET_PART_LENGTH = 16;
 const NOT_FOUND_PATTERN = /^\s*(vault|item|file)\b.*\bnot found/i;
 const SYNC_NOT_READY_PATTERN = /failed to initiate/i;
 /** Outcomes that say the server cannot serve at all: the circuit breaker counts these, nothing else. */
@@ -117,10 +119,14 @@ export class ConnectErrorMapper {
     return SERVER_DOWN_CODES.has(error.code);
   }
 
-  /** Connect messages carry ids, not secrets; this is a second line of defence should one echo a token. */
+  /**
+   * Connect messages carry ids, not secrets; this is a second line of defence should one echo a token, whole or in
+   * part: each of its dot-separated parts long enough to be secret (a JWT's signature alone is one) goes too.
+   */
   static sanitize(message: string, secret: string): string {
     let clean = message;
     if (secret.length > 0) clean = clean.replaceAll(secret, '[REDACTED]');
+    for (const part of secret.split('.')) if (part.length >= MIN_SECRET_PART_LENGTH) clean = clean.replaceAll(part, '[REDACTED]');
     clean = clean.replace(BEARER_PATTERN, 'Bearer [REDACTED]').replace(JWT_PATTERN, '[REDACTED]');
     return clean.length > MAX_MESSAGE_LENGTH ? `${clean.slice(0, MAX_MESSAGE_LENGTH)}…` : clean;
   }
