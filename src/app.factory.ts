@@ -60,6 +60,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options.env, options.logStream), adapter, {
     bufferLogs: true,
     abortOnError: false,
+    // Nest's defaults would also parse form bodies (an API key could be created from a form post); JSON only, below.
+    bodyParser: false,
   });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();

@@ -124,6 +124,11 @@ describe('bad input gets 400 with a code, never 500', () => {
     expect(ctor.body.error).toMatchObject({ code: 'MALFORMED_BODY', message: 'The request body holds the key "constructor" with a "prototype", which is not allowed' });
   });
 
+  it('a form body (application/x-www-form-urlencoded) → 415: the API speaks JSON only', async () => {
+    const res = await t.http().post('/v1/api-keys').set('Authorization', `Bearer ${tenant.adminKey}`).type('form').send('name=formkey&role=admin').expect(415);
+    expect(res.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
   it('a text/plain body → 415, never echoed back', async () => {
     const body = 'secret-looking-body-7f3a';
     const res = await t.http().post('/v1/api-keys').set('Authorization', `Bearer ${tenant.adminKey}`).set('Content-Type', 'text/plain').send(body).expect(415);
