@@ -51,7 +51,7 @@ export class AppModule {
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         // `npm start` and the image run node with --expose-gc for it (README "Operating it", Memory).
-        { provide: IdleHeapCompactor, useFactory: () => new IdleHeapCompactor({ gc: globalThis.gc }) },
+        { provide: IdleHeapCompactor, useFactory: () => IdleHeapCompactor.fromExposedGc() },
       ],
     };
   }

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { getHeapStatistics } from 'node:v8';
+import { compactingGc } from './compacting-gc.js';
 
 /** What the compactor reads of the process; replaced in tests. */
 export interface HeapProbe {
@@ -10,7 +11,7 @@ export interface HeapProbe {
 }
 
 export interface IdleHeapCompactorOptions {
-  /** A full, compacting GC (`globalThis.gc` under `node --expose-gc`); undefined: the compactor does nothing. */
+  /** A full GC that compacts the old generation (`compactingGc`); undefined: the compactor does nothing. */
   gc?: () => void;
   probe?: HeapProbe;
   checkEveryMs?: number;
@@ -120,5 +121,11 @@ export class IdleHeapCompactor implements OnApplicationBootstrap, OnApplicationS
     this.logger.debug(`idle: full GC, heap slack ${mb(slack)} → ${mb(after)} MB`);
     // The GC's own CPU must not make the next interval look busy.
     this.lastCpu = this.probe.cpuMicros();
+  }
+
+  /** Compacts with `globalThis.gc`, every old-generation page with free space, when node runs with --expose-gc. */
+  static fromExposedGc(): IdleHeapCompactor {
+    const gc = globalThis.gc;
+    return new IdleHeapCompactor({ gc: gc ? compactingGc(gc) : undefined });
   }
 }
