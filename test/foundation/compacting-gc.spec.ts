@@ -2,7 +2,7 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { compactingGc } from '../../src/common/memory/compacting-gc.js';
 
-// The real V8 of this process: jest does not run node with --expose-gc, so the flag is set and `gc` taken from a new context.
+// This process's own V8: jest does not run node with --expose-gc, so the flag is set and `gc` read from a new context.
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 

@@ -40,13 +40,13 @@ const processProbe: HeapProbe = {
 };
 
 /**
- * Hands memory back once the service goes idle: a full GC after three 3 s intervals with next to no CPU use, if
- * V8 holds much more heap than it uses, then none until the service has been busy again. V8's own memory reducer
- * did not do it here: an idle service stayed at 157 MB RSS for 36 s after boot, and one GC took it to 125 MB
- * (heap 82 → 51 MB). One GC often leaves V8's grown young generation (32 MB) in place, or part of the old one
+ * Hands memory back once the service goes idle: a compacting full GC after three 3 s intervals with next to no CPU
+ * use, if V8 holds much more heap than it uses, then none until the service has been busy again. V8's own memory
+ * reducer did not do it here: an idle service stayed at 157 MB RSS for 36 s after boot, and one GC took it to
+ * 125 MB (heap 82 → 51 MB). One GC often leaves V8's grown young generation (32 MB) in place, or part of the old one
  * (seen after boot and after an audit export): while it has not halved the unused heap, the next check tries
- * again, five times at most; after an export the third try had shrunk both (RSS 223 → 132 MB). The pause (tens
- * of ms) only ever falls in an idle interval.
+ * again, five times at most; after an export the third try had shrunk both (RSS 223 → 132 MB). The pause (up to
+ * about 200 ms) only ever falls in an idle interval.
  * Why 3 s: V8 shrinks its young generation only in a GC that follows at least 5 s of GCs that saw little
  * allocation. After a boot that ended with many young objects, the first GC cannot, and with 5 s checks the second
  * came 4.96 s later (the timer's drift): the third, 10 s after the first, shrank it, 20 s after the service was
