@@ -447,7 +447,7 @@ export class AuditWriter {
       claims.push(claim);
       next.set(tenant, head);
     }
-    return { claims, rowsJson: `${rowsJson}]`, count: entries.length, next };
+    return { claims, rowsJson: Buffer.from(`${rowsJson}]`), count: entries.length, next };
   }
 
   /** Drops (as done) retried records that the earlier, seemingly failed, attempt did store. */

@@ -138,7 +138,7 @@ describe('audit log: append-only and tamper-evident', () => {
         ...draft(tenant, `contract-${seq}`), seq, recorded_at: at, prev_hash: `\\x${hex(seq - 1)}`, hash: `\\x${hex(seq)}`,
       });
       const claim = (tenant: string, s: number | null, h: string | null, ns: number): HeadClaim => ({ t: tenant, s, h, ns, nh: hex(ns), nr: at });
-      const batch = (claims: HeadClaim[], rows: object[]): SealedBatch => ({ claims, rowsJson: JSON.stringify(rows), count: rows.length });
+      const batch = (claims: HeadClaim[], rows: object[]): SealedBatch => ({ claims, rowsJson: Buffer.from(JSON.stringify(rows)), count: rows.length });
       const stored = async () => (await db.query('SELECT tenant_id, seq::int AS seq FROM audit_events WHERE tenant_id = ANY ($1) ORDER BY tenant_id, seq', [[x, y]])).rows;
       const head = (heads: Map<string, ChainHead> | null, tenant: string) => {
         const h = heads?.get(tenant);
@@ -158,6 +158,17 @@ describe('audit log: append-only and tamper-evident', () => {
       expect((await stored()).map((r) => `${r.tenant_id === x ? 'x' : 'y'}${r.seq}`).sort()).toEqual(['x1', 'x2', 'y1']);
       const heads = await db.query('SELECT tenant_id, last_seq::int AS seq, encode(last_hash, \'hex\') AS hash FROM audit_chain_heads WHERE tenant_id = ANY ($1)', [[x, y]]);
       expect(new Map(heads.rows.map((r) => [r.tenant_id, [r.seq, r.hash]]))).toEqual(new Map([[x, [2, hex(2)]], [y, [1, hex(1)]]]));
+    });
+
+    it('stores text beyond ASCII exactly as it was hashed', async () => {
+      const tenant = await t.createTenant();
+      const name = 'Clé d’audit — 監査 🔑';
+      const res = await t.http().post('/v1/api-keys').set('Authorization', `Bearer ${tenant.adminKey}`).send({ name, role: 'auditor' }).expect(201);
+      await t.http().get('/v1/tenant').set('Authorization', `Bearer ${res.body.key}`).expect(200);
+      await auditSettled(t.app);
+      const { rows } = await db.query(`SELECT DISTINCT actor_name FROM audit_events WHERE tenant_id = $1 AND actor_key_id = $2`, [tenant.id, res.body.id]);
+      expect(rows).toEqual([{ actor_name: name }]);
+      expect(await verify(res.body.key)).toMatchObject({ valid: true });
     });
 
     it('finds an edited record at its seq, and a re-hashed one at the next', async () => {

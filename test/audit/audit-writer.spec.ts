@@ -47,7 +47,7 @@ class MemoryStore implements AuditStore {
         const head = this.heads.get(claim.t);
         if ((head?.seq ?? 0) !== (claim.s ?? 0)) return new Map(this.heads);
       }
-      const rows = JSON.parse(batch.rowsJson) as SealedAuditRow[];
+      const rows = JSON.parse(batch.rowsJson.toString('utf8')) as SealedAuditRow[];
       expect(rows).toHaveLength(batch.count);
       this.batches.push(rows.length);
       this.rows.push(...rows);
