@@ -4,8 +4,8 @@ const MB = 1024 * 1024;
 
 /** A process whose CPU time and heap slack the test sets; every gc() takes 50 ms of CPU and most of the slack. */
 function fakeProcess() {
-  const state = { cpuMicros: 0, slackBytes: 40 * MB };
-  const probe: HeapProbe = { cpuMicros: () => state.cpuMicros, slackBytes: () => state.slackBytes };
+  const state = { cpuMicros: 0, slackBytes: 40 * MB, oldSlackBytes: 0 };
+  const probe: HeapProbe = { cpuMicros: () => state.cpuMicros, slackBytes: () => state.slackBytes, oldSlackBytes: () => state.oldSlackBytes };
   const gc = jest.fn(() => {
     state.cpuMicros += 50_000;
     state.slackBytes = 5 * MB;
@@ -105,6 +105,66 @@ describe('IdleHeapCompactor', () => {
     expect(gc).toHaveBeenCalledTimes(1);
     jest.advanceTimersByTime(6_000);
     expect(gc).toHaveBeenCalledTimes(3);
+    compactor.onApplicationShutdown();
+  });
+
+  it('compacts the old generation once, a second after the full GCs, if it holds 4 MB or more unused', () => {
+    const { state, probe, gc } = fakeProcess();
+    state.oldSlackBytes = 7 * MB;
+    const compactingGc = jest.fn(() => {
+      state.cpuMicros += 150_000;
+      state.oldSlackBytes = 1 * MB;
+    });
+    const compactor = new IdleHeapCompactor({ gc, compactingGc, probe, checkEveryMs: 3_000 });
+    compactor.onApplicationBootstrap();
+    jest.advanceTimersByTime(9_000);
+    // The full GC first: it hands back the young generation and the garbage, so moving the live objects adds less.
+    expect(gc).toHaveBeenCalledTimes(1);
+    expect(compactingGc).not.toHaveBeenCalled();
+    jest.advanceTimersByTime(1_000);
+    expect(compactingGc).toHaveBeenCalledTimes(1);
+    jest.advanceTimersByTime(60_000);
+    expect([gc.mock.calls.length, compactingGc.mock.calls.length, compactor.compactions]).toEqual([1, 1, 2]);
+
+    // Busy, then idle again with little unused in the old generation: a full GC, no compaction.
+    state.cpuMicros += 5_000_000;
+    state.slackBytes = 40 * MB;
+    state.oldSlackBytes = 3 * MB;
+    jest.advanceTimersByTime(3_000);
+    jest.advanceTimersByTime(60_000);
+    expect([gc.mock.calls.length, compactingGc.mock.calls.length]).toEqual([2, 1]);
+    compactor.onApplicationShutdown();
+  });
+
+  it('compacts after the last fruitless GC, and without a full GC when the heap slack is small', () => {
+    const { state, probe } = fakeProcess();
+    const gc = jest.fn(() => {
+      state.cpuMicros += 50_000; // frees nothing
+    });
+    const compactingGc = jest.fn();
+    state.oldSlackBytes = 6 * MB;
+    const compactor = new IdleHeapCompactor({ gc, compactingGc, probe, checkEveryMs: 3_000, idleIntervals: 1 });
+    compactor.onApplicationBootstrap();
+    jest.advanceTimersByTime(15_000);
+    expect([gc.mock.calls.length, compactingGc.mock.calls.length]).toEqual([5, 0]);
+    jest.advanceTimersByTime(1_000);
+    expect([gc.mock.calls.length, compactingGc.mock.calls.length]).toEqual([5, 1]);
+
+    jest.advanceTimersByTime(2_000);
+    state.cpuMicros += 5_000_000;
+    state.slackBytes = 6 * MB;
+    jest.advanceTimersByTime(3_000); // busy
+    jest.advanceTimersByTime(3_000); // idle, slack under 8 MB: no full GC
+    jest.advanceTimersByTime(1_000);
+    expect([gc.mock.calls.length, compactingGc.mock.calls.length]).toEqual([5, 2]);
+
+    // Busy within the second before the compaction: none, and the idle period starts over.
+    state.cpuMicros += 5_000_000;
+    jest.advanceTimersByTime(2_000); // busy
+    jest.advanceTimersByTime(3_000); // idle: phase 'compact' again, a second later...
+    state.cpuMicros += 500_000; // ...50% of a core
+    jest.advanceTimersByTime(1_000);
+    expect(compactingGc).toHaveBeenCalledTimes(2);
     compactor.onApplicationShutdown();
   });
 
