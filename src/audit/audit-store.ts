@@ -22,7 +22,8 @@ export interface SealedBatch {
   /**
    * JSON array of the sealed records, keyed by column name (`prev_hash`/`hash` as `\\x<hex>`), in UTF-8. Bytes, not
    * a string: the string built record by record is a rope, which node-pg flattened into one more string that lived
-   * until the commit; under load V8 promoted it, and it made 40% of the old generation's growth (bench, get item).
+   * until the commit, and under load V8 promoted it (old-generation growth a get item request at c=32, bench: 2.2 →
+   * 1.9 KB, 4.6 → 2.7 KB in a fresh process's first seconds).
    */
   rowsJson: Buffer;
   count: number;
