@@ -209,6 +209,7 @@ describe('audit reviewer API', () => {
     const started = Date.now();
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
+    setFlagsFromString('--no-expose-gc'); // or the next test files of this worker would run with `gc` exposed
     await t.app.listen(0, '127.0.0.1');
     const { port } = t.app.getHttpServer().address() as AddressInfo;
     gc();

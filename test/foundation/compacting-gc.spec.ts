@@ -2,9 +2,11 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { compactingGc } from '../../src/common/memory/compacting-gc.js';
 
-// This process's own V8: jest does not run node with --expose-gc, so the flag is set and `gc` read from a new context.
+// This process's own V8: jest does not run node with --expose-gc, so the flag is set and `gc` read from a new context,
+// then unset, or every test file this worker loads next (each in a new context) would run with `gc` exposed.
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
+setFlagsFromString('--no-expose-gc');
 
 /** Old-generation bytes V8 holds beyond its live objects. */
 function oldSpaceSlack(): number {
@@ -21,6 +23,10 @@ function sparseOldGeneration(): unknown[] {
 }
 
 describe('compactingGc', () => {
+  it('runs in a worker whose later test files get no `gc` (the flag was set back)', () => {
+    expect(runInNewContext('typeof gc')).toBe('undefined');
+  });
+
   it('gives back the old-generation pages a plain full GC leaves sparsely used', () => {
     const sparse = sparseOldGeneration();
     gc();
