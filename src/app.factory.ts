@@ -5,6 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { loadEnvironment } from './config/load-environment.js';
+import { clientErrorHandler } from './common/http/client-errors.js';
 import { JSON_PATCH_MEDIA_TYPE, parseJsonBody, parseJsonPatchBody } from './common/http/json-body.parser.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './common/http/request-id.js';
 import { answerRouterRejection } from './common/http/router-rejections.js';
@@ -54,6 +55,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
       setResponseHeaders(request, reply);
       void answerRouterRejection(error, request, reply, MAX_PARAM_LENGTH);
     },
+    // What Node's HTTP parser refuses, before any request exists (see client-errors.ts).
+    clientErrorHandler: clientErrorHandler(headers),
     trustProxy: false,
     return503OnClosing: true,
   });

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { isClientAbort } from '../common/http/client-abort.js';
+import { onMalformedRequest } from '../common/http/client-errors.js';
 import { onRouterRejection } from '../common/http/router-rejections.js';
 import { AuditActionCatalog } from './audit-action.catalog.js';
 import { AUDIT_STATE, AuditRecorder } from './audit-recorder.js';
@@ -13,7 +14,8 @@ import { AuditWriter } from './audit-writer.js';
  * - onRoute: records every route registered on the server, for the route walk;
  * - onResponse: the outcome record of every /v1 request, including those refused by guards, the validation
  *   pipe, body parsing or routing (404), which no interceptor sees; for those the router refuses before any hook
- *   (a malformed URL, an over-long path parameter), the same from router-rejections.ts;
+ *   (a malformed URL, an over-long path parameter), the same from router-rejections.ts, and for what Node's HTTP
+ *   parser refuses, both records from client-errors.ts;
  * - onError: the outcome record (499) of a request whose client went away while sending its body, which is never
  *   answered, so never reaches onResponse;
  * - onClose: writes what is queued once in-flight requests are done, before the database shuts down.
@@ -31,6 +33,7 @@ export class AuditHttpHooks {
       done();
     });
     onRouterRejection(fastify, (request, reply) => recorder.onResponse(request, reply));
+    onMalformedRequest(fastify, (malformed) => recorder.onMalformedRequest(malformed));
     fastify.addHook('onError', (request, reply, error, done) => {
       if (isClientAbort(error, request)) recorder.onClientClosed(request, reply);
       done();

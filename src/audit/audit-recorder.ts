@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppException } from '../common/errors/app-exception.js';
 import { ErrorCode } from '../common/errors/error-code.enum.js';
 import type { ApiRequest } from '../common/http/api-request.js';
+import type { MalformedRequest } from '../common/http/client-errors.js';
 import type { AuditRequestView } from './audit-action.decorator.js';
 import { AuditActionCatalog, AuditRouteMeta, isAuditedUrl } from './audit-action.catalog.js';
 import { AUDIT_EVENT_VERSION, CLIENT_CLOSED_REQUEST, CLIENT_CLOSED_STATUS, PLATFORM_CHAIN_ID } from './audit.constants.js';
@@ -30,6 +31,48 @@ export interface AuditState {
 type AuditedRequest = ApiRequest & { [AUDIT_STATE]: AuditState | null };
 
 const MAX_DURATION_US = 2_147_483_647;
+
+type ActorColumns = Pick<AuditDraft, 'tenant_id' | 'actor_type' | 'actor_key_id' | 'actor_name' | 'actor_role'>;
+type ResourceColumns = Pick<AuditDraft, 'connected_account_id' | 'vault_id' | 'item_id' | 'file_id' | 'resource_id'>;
+
+const ANONYMOUS: ActorColumns = { tenant_id: PLATFORM_CHAIN_ID, actor_type: 'anonymous', actor_key_id: null, actor_name: null, actor_role: null };
+const NO_RESOURCES: ResourceColumns = { connected_account_id: null, vault_id: null, item_id: null, file_id: null, resource_id: null };
+
+/** A request record; the path is the URL without its query string (which may carry anything). */
+function requestRecord(facts: {
+  requestId: string;
+  meta: AuditRouteMeta;
+  who: ActorColumns;
+  resources: ResourceColumns;
+  method: string;
+  url: string;
+  ip: unknown;
+  userAgent: unknown;
+  details: Record<string, unknown> | null;
+}): AuditDraft {
+  const { url } = facts;
+  const query = url.indexOf('?');
+  return {
+    id: randomUUID(),
+    type: 'request',
+    request_id: facts.requestId,
+    request_event_id: null,
+    action: facts.meta.action,
+    read_only: facts.meta.readOnly,
+    outcome: null,
+    http_status: null,
+    error_code: null,
+    ...facts.who,
+    ...facts.resources,
+    method: facts.method,
+    path: cleanText(query < 0 ? url : url.slice(0, query), 1024) ?? '',
+    client_ip: cleanText(facts.ip, 64),
+    user_agent: cleanText(facts.userAgent, 512),
+    duration_us: null,
+    details: facts.details,
+    event_version: AUDIT_EVENT_VERSION,
+  };
+}
 
 /**
  * Lets a handler add to its outcome record, e.g. the id of the item it created or how many rows it returned.
@@ -98,6 +141,30 @@ export class AuditRecorder {
     this.finish(request as AuditedRequest, reply, true);
   }
 
+  /**
+   * A request to /v1 that Node's HTTP parser refused (client-errors.ts): both records, as an anonymous caller's
+   * (nothing of it was authenticated), with the method and path of its request line and no other column.
+   */
+  onMalformedRequest(malformed: MalformedRequest): void {
+    if (malformed.url === undefined || malformed.method === undefined || !isAuditedUrl(malformed.url)) return;
+    const request = requestRecord({
+      requestId: malformed.id,
+      meta: this.catalog.lookup(malformed.method, undefined),
+      who: ANONYMOUS,
+      resources: NO_RESOURCES,
+      method: malformed.method,
+      url: malformed.url,
+      ip: malformed.ip,
+      userAgent: null,
+      details: null,
+    });
+    this.writer.enqueue(request, malformed.at);
+    this.writer.enqueue(
+      { ...request, id: randomUUID(), type: 'response', request_event_id: request.id, outcome: outcomeOf(malformed.status, malformed.code), http_status: malformed.status, error_code: malformed.code, duration_us: 0 },
+      malformed.at,
+    );
+  }
+
   private finish(req: AuditedRequest, reply: FastifyReply, aborted: boolean): void {
     try {
       const state = this.stateOf(req);
@@ -155,42 +222,33 @@ export class AuditRecorder {
         details = { summaryFailed: true };
       }
     }
-    const url = req.url;
-    const query = url.indexOf('?');
-    return {
-      id: randomUUID(),
-      type: 'request',
-      request_id: cleanText(req.id, 128) ?? '',
-      request_event_id: null,
-      action: meta.action,
-      read_only: meta.readOnly,
-      outcome: null,
-      http_status: null,
-      error_code: null,
-      ...this.principalColumns(req),
-      connected_account_id: cleanText(resources?.connectedAccountId ?? params.accountId, 200),
-      vault_id: cleanText(resources?.vaultId ?? params.vaultId, 200),
-      item_id: cleanText(resources?.itemId ?? params.itemId, 200),
-      file_id: cleanText(resources?.fileId ?? params.fileId, 200),
-      resource_id: cleanText(resources?.resourceId ?? params.id, 200),
+    return requestRecord({
+      requestId: cleanText(req.id, 128) ?? '',
+      meta,
+      who: this.principalColumns(req),
+      resources: {
+        connected_account_id: cleanText(resources?.connectedAccountId ?? params.accountId, 200),
+        vault_id: cleanText(resources?.vaultId ?? params.vaultId, 200),
+        item_id: cleanText(resources?.itemId ?? params.itemId, 200),
+        file_id: cleanText(resources?.fileId ?? params.fileId, 200),
+        resource_id: cleanText(resources?.resourceId ?? params.id, 200),
+      },
       method: req.method,
-      path: cleanText(query < 0 ? url : url.slice(0, query), 1024) ?? '',
-      client_ip: cleanText(req.ip, 64),
-      user_agent: cleanText(req.headers['user-agent'], 512),
-      duration_us: null,
+      url: req.url,
+      ip: req.ip,
+      userAgent: req.headers['user-agent'],
       details,
-      event_version: AUDIT_EVENT_VERSION,
-    };
+    });
   }
 
   /** Who: the tenant chain and actor columns (the guard may have identified the caller after the request record). */
-  private principalColumns(req: AuditedRequest): Pick<AuditDraft, 'tenant_id' | 'actor_type' | 'actor_key_id' | 'actor_name' | 'actor_role'> {
+  private principalColumns(req: AuditedRequest): ActorColumns {
     const principal = req.principal;
     if (principal) {
       return { tenant_id: principal.tenantId, actor_type: 'api-key', actor_key_id: principal.keyId, actor_name: cleanText(principal.keyName, 200), actor_role: principal.role };
     }
     if (req.platformPrincipal) return { tenant_id: PLATFORM_CHAIN_ID, actor_type: 'platform', actor_key_id: null, actor_name: 'platform key', actor_role: null };
-    return { tenant_id: PLATFORM_CHAIN_ID, actor_type: 'anonymous', actor_key_id: null, actor_name: null, actor_role: null };
+    return ANONYMOUS;
   }
 
   private resourceColumns(resources: AuditResources, request: AuditDraft): Partial<AuditDraft> {

@@ -3,6 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Counter, Histogram } from 'prom-client';
 import type { ApiRequest } from '../common/http/api-request.js';
+import { onMalformedRequest } from '../common/http/client-errors.js';
 import { onRouterRejection } from '../common/http/router-rejections.js';
 import { AuditActionCatalog, isAuditedUrl } from '../audit/audit-action.catalog.js';
 import { outcomeOf } from '../audit/audit-outcome.js';
@@ -40,6 +41,11 @@ export class HttpMetricsHooks {
     });
     // Requests the router refuses (a malformed URL, an over-long path segment) skip onResponse.
     onRouterRejection(fastify, record);
+    // And those Node's HTTP parser refuses: counted, not timed (they never became requests).
+    onMalformedRequest(fastify, (malformed) => {
+      if (malformed.url === undefined || malformed.method === undefined || !isAuditedUrl(malformed.url)) return;
+      this.seriesOf(catalog.lookup(malformed.method, undefined).action, outcomeOf(malformed.status, malformed.code)).count.inc();
+    });
   }
 
   private seriesOf(action: string, outcome: AuditOutcome): Series {

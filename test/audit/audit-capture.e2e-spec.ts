@@ -25,6 +25,30 @@ describe('audit capture: every /v1 request leaves a request record and an outcom
     await t.close();
   });
 
+  /** The app's port on loopback, for what supertest cannot send. */
+  async function listeningPort(): Promise<number> {
+    const server = t.app.getHttpServer();
+    if (!server.listening) await t.app.listen(0, '127.0.0.1');
+    return (server.address() as AddressInfo).port;
+  }
+
+  /** Sends raw bytes and reads the answer until the server closes the connection. */
+  async function rawExchange(bytes: string): Promise<{ status: number; headers: Record<string, string>; body: string; raw: string }> {
+    const socket = connect(await listeningPort(), '127.0.0.1');
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('close', () => resolve());
+      socket.once('error', reject);
+      socket.write(bytes, 'latin1');
+    });
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const [head, body] = [raw.slice(0, raw.indexOf('\r\n\r\n')), raw.slice(raw.indexOf('\r\n\r\n') + 4)];
+    const [statusLine, ...lines] = head.split('\r\n');
+    const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+    return { status: Number(statusLine.split(' ')[1]), headers, body, raw };
+  }
+
   it('records a success with actor, action, resources, request id, client, duration; the pair shares the request id', async () => {
     const res = await t.http().get(`/v1/api-keys/${auditor.id}`).set('Authorization', `Bearer ${admin.key}`).set('User-Agent', 'wrk-workflows/2.3').set('X-Request-Id', 'wf-run-42.step-7').expect(200);
     expect(res.headers['x-request-id']).toBe('wf-run-42.step-7');
@@ -139,6 +163,36 @@ describe('audit capture: every /v1 request leaves a request record and an outcom
     expect(response).toMatchObject({ action: 'route.unknown', outcome: 'invalid', http_status: 414, error_code: 'URL_TOO_LONG' });
   });
 
+  it('answers what the HTTP parser refuses with the error envelope, records it anonymously, and keeps its token out of sight', async () => {
+    const canary = `wrk_canary000000_${'C'.repeat(43)}`;
+    const bad = await rawExchange(`GET /v1/tenant?limit=5 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${canary}\r\nX-Request-Id: parser-refused-1\r\nX-Bad: a\u0001b\r\n\r\n`);
+    expect(bad.status).toBe(400);
+    expect(bad.headers['x-request-id']).toBe('parser-refused-1');
+    expect(bad.headers['x-content-type-options']).toBe('nosniff');
+    expect(bad.headers.connection).toBe('close');
+    expect(JSON.parse(bad.body)).toEqual({ error: { code: 'MALFORMED_REQUEST', message: 'The request is not valid HTTP/1.1', requestId: 'parser-refused-1' } });
+    const garbage = await rawExchange('NOT HTTP AT ALL\r\n\r\n');
+    expect(garbage.status).toBe(400);
+    expect(JSON.parse(garbage.body).error).toEqual({ code: 'MALFORMED_REQUEST', message: expect.any(String), requestId: garbage.headers['x-request-id'] });
+    expect(garbage.headers['x-request-id']).toMatch(UUID);
+    const huge = await rawExchange(`GET /v1/tenant HTTP/1.1\r\nHost: x\r\nX-Request-Id: parser-refused-2\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    expect(huge.status).toBe(431);
+    expect(JSON.parse(huge.body).error).toMatchObject({ code: 'HEADERS_TOO_LARGE', requestId: 'parser-refused-2' });
+
+    await auditSettled(t.app);
+    const { all } = await recordsOf(db, 'parser-refused-1');
+    expect(all).toEqual([
+      expect.objectContaining({ type: 'request', tenant_id: PLATFORM_CHAIN_ID, actor_type: 'anonymous', action: 'route.unknown', method: 'GET', path: '/v1/tenant', user_agent: null }),
+      expect.objectContaining({ type: 'response', outcome: 'invalid', http_status: 400, error_code: 'MALFORMED_REQUEST' }),
+    ]);
+    expect((await recordsOf(db, 'parser-refused-2')).response).toMatchObject({ outcome: 'invalid', http_status: 431, error_code: 'HEADERS_TOO_LARGE' });
+    // Nothing names a request the parser could not read a /v1 request line from.
+    expect((await recordsOf(db, garbage.headers['x-request-id'])).all).toEqual([]);
+    const refusedLine = t.logs.lines.find((line) => line.includes('parser-refused-1'));
+    expect(refusedLine).toContain('MALFORMED_REQUEST');
+    for (const text of [t.logs.text(), JSON.stringify(all), bad.raw]) expect(text).not.toContain(canary);
+  });
+
   it('records a request aimed at /v1 through repeated slashes (a 404: the router does not merge them)', async () => {
     const res = await t.http().get('//v1//tenant').set('Authorization', `Bearer ${admin.key}`).expect(404);
     await auditSettled(t.app);
@@ -148,9 +202,7 @@ describe('audit capture: every /v1 request leaves a request record and an outcom
   });
 
   it('records a client that went away while sending its body as 499, and logs no error', async () => {
-    await t.app.listen(0, '127.0.0.1');
-    const { port } = t.app.getHttpServer().address() as AddressInfo;
-    const socket = connect(port, '127.0.0.1');
+    const socket = connect(await listeningPort(), '127.0.0.1');
     await new Promise((resolve) => socket.once('connect', resolve));
     const head = `POST /v1/api-keys HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${admin.key}\r\nContent-Type: application/json\r\n`;
     socket.write(`${head}Content-Length: 100\r\nX-Request-Id: upload-gone-1\r\n\r\n{"name":"`);

@@ -1,3 +1,4 @@
+import { type AddressInfo, connect } from 'node:net';
 import type { SimulatorSeed } from '../../src/connect-simulator/simulator-seed.types.js';
 import { ActionsFixture, cid, startFixture } from '../actions-rest/actions-fixture.js';
 
@@ -59,12 +60,24 @@ describe('GET /metrics', () => {
     expect(sample(text, 'wrk_onepassword_connect_errors_total', { ...account, operation: 'listVaults', code: 'CONNECT_UNAVAILABLE' })).toBeUndefined();
   });
 
-  it('counts the requests the router refuses (a malformed URL, an over-long path segment)', async () => {
+  it('counts the requests the router refuses (a malformed URL, an over-long path segment) and those the HTTP parser refuses', async () => {
     await f.get('/v1/connected-accounts/%ff').expect(400);
     await f.get(`/v1/connected-accounts/${'x'.repeat(5000)}`).expect(414);
+    // Only a parser refusal whose request line names /v1 counts, like any request outside /v1.
+    for (const path of ['/v1/tenant', '/health/live']) await refusedByParser(`GET ${path} HTTP/1.1\r\nHost: x\r\nX-Bad: a\u0001b\r\n\r\n`);
     const text = (await f.t.http().get('/metrics').expect(200)).text;
-    expect(sample(text, 'wrk_onepassword_http_requests_total', { action: 'route.unknown', outcome: 'invalid' })).toBe(2);
+    expect(sample(text, 'wrk_onepassword_http_requests_total', { action: 'route.unknown', outcome: 'invalid' })).toBe(3);
   });
+
+  async function refusedByParser(bytes: string): Promise<void> {
+    const server = f.t.app.getHttpServer();
+    if (!server.listening) await f.t.app.listen(0, '127.0.0.1');
+    const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+    await new Promise((resolve) => socket.once('close', resolve).write(bytes, 'latin1'));
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+  }
 
   it('reports the audit queue depth and the database pool', async () => {
     const text = (await f.t.http().get('/metrics').expect(200)).text;

@@ -9,6 +9,12 @@ export enum ErrorCode {
   MALFORMED_URL = 'MALFORMED_URL',
   /** A path parameter is longer than the router takes (2048 characters). */
   URL_TOO_LONG = 'URL_TOO_LONG',
+  /** Not valid HTTP/1.1 (Node's parser refused it: a control character in a header, a broken request line...). */
+  MALFORMED_REQUEST = 'MALFORMED_REQUEST',
+  /** The request's headers are larger than Node's limit (16 KB). */
+  HEADERS_TOO_LARGE = 'HEADERS_TOO_LARGE',
+  /** The request did not arrive in full within Node's request timeout. */
+  REQUEST_TIMEOUT = 'REQUEST_TIMEOUT',
   ROUTE_NOT_FOUND = 'ROUTE_NOT_FOUND',
   METHOD_NOT_ALLOWED = 'METHOD_NOT_ALLOWED',
   UNAUTHENTICATED = 'UNAUTHENTICATED',

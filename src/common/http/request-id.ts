@@ -6,10 +6,14 @@ export const REQUEST_ID_HEADER = 'x-request-id';
 export const REQUEST_ID_PROPERTY = 'wrkRequestId';
 const ACCEPTABLE = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Fastify `genReqId`: keep the caller's X-Request-Id when it is a safe token, else a fresh uuid. */
+/** The caller's X-Request-Id when it is a safe token, else a fresh uuid. */
+export function requestIdOf(given: unknown): string {
+  return typeof given === 'string' && ACCEPTABLE.test(given) ? given : randomUUID();
+}
+
+/** Fastify `genReqId`: the request's id (requestIdOf), also kept on the raw request. */
 export function requestIdFor(request: IncomingMessage): string {
-  const given = request.headers[REQUEST_ID_HEADER];
-  const id = typeof given === 'string' && ACCEPTABLE.test(given) ? given : randomUUID();
+  const id = requestIdOf(request.headers[REQUEST_ID_HEADER]);
   (request as unknown as Record<string, string>)[REQUEST_ID_PROPERTY] = id;
   return id;
 }
