@@ -5,6 +5,8 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { loadEnvironment } from './config/load-environment.js';
+import { AppException } from './common/errors/app-exception.js';
+import { ErrorCode } from './common/errors/error-code.enum.js';
 import { clientErrorHandler } from './common/http/client-errors.js';
 import { JSON_PATCH_MEDIA_TYPE, parseJsonBody, parseJsonPatchBody } from './common/http/json-body.parser.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './common/http/request-id.js';
@@ -57,6 +59,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     },
     // What Node's HTTP parser refuses, before any request exists (see client-errors.ts).
     clientErrorHandler: clientErrorHandler(headers),
+    // Node would answer a request without Host itself, with an empty 400 and before any hook: checked below instead.
+    http: { requireHostHeader: false },
     trustProxy: false,
     return503OnClosing: true,
   });
@@ -76,7 +80,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   fastify.removeContentTypeParser('text/plain');
   fastify.addHook('onRequest', (request, reply, done) => {
     setResponseHeaders(request, reply);
-    done();
+    // RFC 9112 §3.2: an HTTP/1.1 request without Host is a 400; here, in the envelope and the audit log.
+    done(request.raw.httpVersion === '1.1' && request.headers.host === undefined ? new AppException(ErrorCode.MALFORMED_REQUEST, 'An HTTP/1.1 request needs a Host header') : undefined);
   });
   setupSwagger(app);
   await app.init();

@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppException } from '../common/errors/app-exception.js';
 import { ErrorCode } from '../common/errors/error-code.enum.js';
 import type { ApiRequest } from '../common/http/api-request.js';
-import type { MalformedRequest } from '../common/http/client-errors.js';
+import { type MalformedRequest, parserRefusalOf } from '../common/http/client-errors.js';
 import type { AuditRequestView } from './audit-action.decorator.js';
 import { AuditActionCatalog, AuditRouteMeta, isAuditedUrl } from './audit-action.catalog.js';
 import { AUDIT_EVENT_VERSION, CLIENT_CLOSED_REQUEST, CLIENT_CLOSED_STATUS, PLATFORM_CHAIN_ID } from './audit.constants.js';
@@ -175,8 +175,10 @@ export class AuditRecorder {
         request = this.requestDraft(req, state);
         this.writer.enqueue(request);
       }
-      const errorCode = aborted ? CLIENT_CLOSED_REQUEST : (req.failure?.code ?? null);
-      const status = aborted ? CLIENT_CLOSED_STATUS : reply.statusCode;
+      // Cut off because the parser refused its body: recorded as answered (client-errors.ts), not as a client gone.
+      const refused = aborted ? parserRefusalOf(req.raw) : undefined;
+      const errorCode = refused?.code ?? (aborted ? CLIENT_CLOSED_REQUEST : (req.failure?.code ?? null));
+      const status = refused?.status ?? (aborted ? CLIENT_CLOSED_STATUS : reply.statusCode);
       const note = state.note;
       const response: AuditDraft = {
         ...request,

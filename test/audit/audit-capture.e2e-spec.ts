@@ -193,6 +193,42 @@ describe('audit capture: every /v1 request leaves a request record and an outcom
     for (const text of [t.logs.text(), JSON.stringify(all), bad.raw]) expect(text).not.toContain(canary);
   });
 
+  it('answers an HTTP/1.1 request without Host with the envelope (HTTP/1.0 needs none), and records it', async () => {
+    const noHost = await rawExchange(`GET /v1/tenant HTTP/1.1\r\nAuthorization: Bearer ${admin.key}\r\nX-Request-Id: no-host-1\r\nConnection: close\r\n\r\n`);
+    expect(noHost.status).toBe(400);
+    expect(noHost.headers['x-content-type-options']).toBe('nosniff');
+    expect(JSON.parse(noHost.body)).toEqual({ error: { code: 'MALFORMED_REQUEST', message: 'An HTTP/1.1 request needs a Host header', requestId: 'no-host-1' } });
+    const http10 = await rawExchange(`GET /v1/tenant HTTP/1.0\r\nAuthorization: Bearer ${admin.key}\r\n\r\n`);
+    expect(http10.status).toBe(200);
+    await auditSettled(t.app);
+    expect((await recordsOf(db, 'no-host-1')).all).toEqual([
+      expect.objectContaining({ type: 'request', action: 'tenants.get', actor_type: 'anonymous', method: 'GET', path: '/v1/tenant' }),
+      expect.objectContaining({ type: 'response', outcome: 'invalid', http_status: 400, error_code: 'MALFORMED_REQUEST' }),
+    ]);
+  });
+
+  it('answers a body that breaks its framing under its request\'s id, and records that request as refused', async () => {
+    const head = 'POST /v1/api-keys HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n';
+    // The head and the broken chunk in one packet, then a pipelined request behind a broken one.
+    const broken = await rawExchange(`${head}X-Request-Id: broken-body-1\r\n\r\nzz\r\n{}\r\n0\r\n\r\n`);
+    expect(broken.status).toBe(400);
+    expect(JSON.parse(broken.body).error).toMatchObject({ code: 'MALFORMED_REQUEST', requestId: 'broken-body-1' });
+    const pipelined = await rawExchange(`GET /v1/tenant HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${admin.key}\r\nX-Request-Id: pipelined-ok\r\n\r\nGET /v1/tenant HTTP/1.1\r\nHost: x\r\nX-Request-Id: pipelined-bad\r\nX-Bad: \u0001\r\n\r\n`);
+    expect(JSON.parse(pipelined.body).error).toMatchObject({ code: 'MALFORMED_REQUEST', requestId: 'pipelined-bad' });
+
+    let records: AuditRow[] = [];
+    for (let i = 0; i < 100 && records.length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      await auditSettled(t.app);
+      records = (await recordsOf(db, 'broken-body-1')).all;
+    }
+    expect(records).toEqual([
+      expect.objectContaining({ type: 'request', action: 'api-keys.create', method: 'POST', path: '/v1/api-keys' }),
+      expect.objectContaining({ type: 'response', outcome: 'invalid', http_status: 400, error_code: 'MALFORMED_REQUEST' }),
+    ]);
+    expect((await recordsOf(db, 'pipelined-bad')).response).toMatchObject({ action: 'route.unknown', http_status: 400, error_code: 'MALFORMED_REQUEST' });
+  });
+
   it('records a request aimed at /v1 through repeated slashes (a 404: the router does not merge them)', async () => {
     const res = await t.http().get('//v1//tenant').set('Authorization', `Bearer ${admin.key}`).expect(404);
     await auditSettled(t.app);
