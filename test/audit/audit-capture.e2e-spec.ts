@@ -32,6 +32,17 @@ describe('audit capture: every /v1 request leaves a request record and an outcom
     return (server.address() as AddressInfo).port;
   }
 
+  /** The records of a request whose outcome is recorded once the server notices its connection is gone. */
+  async function bothRecords(requestId: string): Promise<AuditRow[]> {
+    let records: AuditRow[] = [];
+    for (let i = 0; i < 100 && records.length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      await auditSettled(t.app);
+      records = (await recordsOf(db, requestId)).all;
+    }
+    return records;
+  }
+
   /** Sends raw bytes and reads the answer until the server closes the connection. */
   async function rawExchange(bytes: string): Promise<{ status: number; headers: Record<string, string>; body: string; raw: string }> {
     const socket = connect(await listeningPort(), '127.0.0.1');
@@ -216,13 +227,7 @@ describe('audit capture: every /v1 request leaves a request record and an outcom
     const pipelined = await rawExchange(`GET /v1/tenant HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${admin.key}\r\nX-Request-Id: pipelined-ok\r\n\r\nGET /v1/tenant HTTP/1.1\r\nHost: x\r\nX-Request-Id: pipelined-bad\r\nX-Bad: \u0001\r\n\r\n`);
     expect(JSON.parse(pipelined.body).error).toMatchObject({ code: 'MALFORMED_REQUEST', requestId: 'pipelined-bad' });
 
-    let records: AuditRow[] = [];
-    for (let i = 0; i < 100 && records.length < 2; i++) {
-      await new Promise((r) => setTimeout(r, 20));
-      await auditSettled(t.app);
-      records = (await recordsOf(db, 'broken-body-1')).all;
-    }
-    expect(records).toEqual([
+    expect(await bothRecords('broken-body-1')).toEqual([
       expect.objectContaining({ type: 'request', action: 'api-keys.create', method: 'POST', path: '/v1/api-keys' }),
       expect.objectContaining({ type: 'response', outcome: 'invalid', http_status: 400, error_code: 'MALFORMED_REQUEST' }),
     ]);
@@ -244,13 +249,7 @@ describe('audit capture: every /v1 request leaves a request record and an outcom
     socket.write(`${head}Content-Length: 100\r\nX-Request-Id: upload-gone-1\r\n\r\n{"name":"`);
     await new Promise((r) => setTimeout(r, 50));
     socket.destroy();
-    let records: AuditRow[] = [];
-    for (let i = 0; i < 100 && records.length < 2; i++) {
-      await new Promise((r) => setTimeout(r, 20));
-      await auditSettled(t.app);
-      records = (await recordsOf(db, 'upload-gone-1')).all;
-    }
-    expect(records).toEqual([
+    expect(await bothRecords('upload-gone-1')).toEqual([
       // The body is read before the guards run: nobody has been authenticated yet.
       expect.objectContaining({ type: 'request', action: 'api-keys.create', actor_type: 'anonymous', tenant_id: PLATFORM_CHAIN_ID }),
       expect.objectContaining({ type: 'response', outcome: 'error', http_status: 499, error_code: 'CLIENT_CLOSED_REQUEST' }),
