@@ -43,13 +43,18 @@ describe('audit capture: every /v1 request leaves a request record and an outcom
     return records;
   }
 
-  /** Sends raw bytes and reads the answer until the server closes the connection. */
+  /** Sends raw bytes and reads the answer until the server closes the connection (or 5 s have passed). */
   async function rawExchange(bytes: string): Promise<{ status: number; headers: Record<string, string>; body: string; raw: string }> {
     const socket = connect(await listeningPort(), '127.0.0.1');
     const chunks: Buffer[] = [];
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     await new Promise<void>((resolve, reject) => {
-      socket.once('close', () => resolve());
+      // A server still waiting for more (a body it should not have waited for) gets cut off: the test then fails.
+      const timer = setTimeout(() => socket.destroy(), 5000);
+      socket.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
       socket.once('error', reject);
       socket.write(bytes, 'latin1');
     });
@@ -219,7 +224,7 @@ describe('audit capture: every /v1 request leaves a request record and an outcom
   });
 
   it('answers a body that breaks its framing under its request\'s id, and records that request as refused', async () => {
-    const head = 'POST /v1/api-keys HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n';
+    const head = `POST /v1/api-keys HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${admin.key}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n`;
     // The head and the broken chunk in one packet, then a pipelined request behind a broken one.
     const broken = await rawExchange(`${head}X-Request-Id: broken-body-1\r\n\r\nzz\r\n{}\r\n0\r\n\r\n`);
     expect(broken.status).toBe(400);
@@ -228,7 +233,7 @@ describe('audit capture: every /v1 request leaves a request record and an outcom
     expect(JSON.parse(pipelined.body).error).toMatchObject({ code: 'MALFORMED_REQUEST', requestId: 'pipelined-bad' });
 
     expect(await bothRecords('broken-body-1')).toEqual([
-      expect.objectContaining({ type: 'request', action: 'api-keys.create', method: 'POST', path: '/v1/api-keys' }),
+      expect.objectContaining({ type: 'request', action: 'api-keys.create', actor_key_id: admin.id, method: 'POST', path: '/v1/api-keys' }),
       expect.objectContaining({ type: 'response', outcome: 'invalid', http_status: 400, error_code: 'MALFORMED_REQUEST' }),
     ]);
     expect((await recordsOf(db, 'pipelined-bad')).response).toMatchObject({ action: 'route.unknown', http_status: 400, error_code: 'MALFORMED_REQUEST' });
@@ -250,12 +255,27 @@ describe('audit capture: every /v1 request leaves a request record and an outcom
     await new Promise((r) => setTimeout(r, 50));
     socket.destroy();
     expect(await bothRecords('upload-gone-1')).toEqual([
-      // The body is read before the guards run: nobody has been authenticated yet.
-      expect.objectContaining({ type: 'request', action: 'api-keys.create', actor_type: 'anonymous', tenant_id: PLATFORM_CHAIN_ID }),
+      // Authenticated before its body was read (ApiKeyAuthHooks), so the record names who it was.
+      expect.objectContaining({ type: 'request', action: 'api-keys.create', actor_type: 'api-key', actor_key_id: admin.id, tenant_id: tenant.id }),
       expect.objectContaining({ type: 'response', outcome: 'error', http_status: 499, error_code: 'CLIENT_CLOSED_REQUEST' }),
     ]);
     const errorLines = t.logs.lines.filter((line) => line.includes('upload-gone-1') && JSON.parse(line).level >= 50);
     expect(errorLines).toEqual([]);
+  });
+
+  it('refuses a body without valid credentials before reading it (401 at once), and records the refusal', async () => {
+    // A 1 MB body announced and never sent: the answer cannot wait for it.
+    for (const [auth, id] of [['', 'no-key-body'], ['Authorization: Bearer wrk_aaaaaaaaaaaa_' + 'A'.repeat(43) + '\r\n', 'bad-key-body']]) {
+      const res = await rawExchange(`POST /v1/api-keys HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: application/json\r\nContent-Length: 1000000\r\nX-Request-Id: ${id}\r\nConnection: close\r\n\r\n{"na`);
+      expect(res.status).toBe(401);
+      expect(res.headers['www-authenticate']).toBe('Bearer');
+      expect(JSON.parse(res.body).error).toMatchObject({ code: 'UNAUTHENTICATED', requestId: id });
+    }
+    await auditSettled(t.app);
+    expect((await recordsOf(db, 'bad-key-body')).all).toEqual([
+      expect.objectContaining({ type: 'request', action: 'api-keys.create', actor_type: 'anonymous', tenant_id: PLATFORM_CHAIN_ID }),
+      expect.objectContaining({ type: 'response', outcome: 'denied', http_status: 401, error_code: 'UNAUTHENTICATED' }),
+    ]);
   });
 
   it('records platform-key tenant creation on the platform chain', async () => {

@@ -2,6 +2,7 @@ import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import { ApiKeyAuthGuard } from '../../src/api-keys/api-key-auth.guard.js';
 import type { ApiKeyAuthenticator } from '../../src/api-keys/api-key-authenticator.js';
+import { BearerCredentials } from '../../src/api-keys/bearer-credentials.js';
 import { Public, Roles } from '../../src/common/auth/auth.decorators.js';
 import type { Principal } from '../../src/common/auth/principal.js';
 import { Role } from '../../src/common/auth/role.enum.js';
@@ -41,7 +42,7 @@ const outcome = (promise: Promise<boolean>) =>
 
 describe('ApiKeyAuthGuard', () => {
   it("reads a route's decorators per controller and handler, so an inherited handler keeps each controller's rules", async () => {
-    const guard = new ApiKeyAuthGuard(new Reflector(), authenticator, config);
+    const guard = new ApiKeyAuthGuard(new Reflector(), new BearerCredentials(authenticator, config));
     for (let round = 0; round < 2; round++) {
       await expect(outcome(guard.canActivate(contextFor(OperatorController, 'Bearer key')))).resolves.toBe('allowed');
       await expect(outcome(guard.canActivate(contextFor(AdminController, 'Bearer key')))).resolves.toBe('FORBIDDEN');
@@ -53,7 +54,7 @@ describe('ApiKeyAuthGuard', () => {
   it('asks the Reflector once per route, not on every request', async () => {
     const reflector = new Reflector();
     const lookups = jest.spyOn(reflector, 'getAllAndOverride');
-    const guard = new ApiKeyAuthGuard(reflector, authenticator, config);
+    const guard = new ApiKeyAuthGuard(reflector, new BearerCredentials(authenticator, config));
     await guard.canActivate(contextFor(OperatorController, 'Bearer key'));
     const perRoute = lookups.mock.calls.length;
     for (let i = 0; i < 5; i++) await guard.canActivate(contextFor(OperatorController, 'Bearer key'));
