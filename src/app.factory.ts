@@ -18,6 +18,15 @@ import { setupSwagger } from './common/http/setup-swagger.js';
 const BODY_LIMIT_BYTES = 1024 * 1024;
 const MAX_PARAM_LENGTH = 2048;
 
+/** What every request is refused for before anything else, if anything. */
+function refusedAtTheDoor(request: FastifyRequest, closing: boolean): AppException | undefined {
+  // A request that arrives on a kept-alive connection while in-flight requests drain: retried elsewhere.
+  if (closing) return new AppException(ErrorCode.SERVICE_UNAVAILABLE, 'The service is shutting down; retry the request', undefined, { Connection: 'close' });
+  // RFC 9112 §3.2: an HTTP/1.1 request without Host is a 400; here, in the envelope and the audit log.
+  if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) return new AppException(ErrorCode.MALFORMED_REQUEST, 'An HTTP/1.1 request needs a Host header');
+  return undefined;
+}
+
 export interface CreateAppOptions {
   env?: Record<string, string | undefined>;
   /** Where JSON log lines go instead of stdout (tests capture them to prove no secret is logged). */
@@ -62,7 +71,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     // Node would answer a request without Host itself, with an empty 400 and before any hook: checked below instead.
     http: { requireHostHeader: false },
     trustProxy: false,
-    return503OnClosing: true,
+    // Fastify's own 503 while closing comes before any hook (no envelope, no audit record): answered below instead.
+    return503OnClosing: false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options.env, options.logStream), adapter, {
     bufferLogs: true,
@@ -78,10 +88,14 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   app.useBodyParser(JSON_PATCH_MEDIA_TYPE, { bodyLimit: BODY_LIMIT_BYTES }, parseJsonPatchBody);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser('text/plain');
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
   fastify.addHook('onRequest', (request, reply, done) => {
     setResponseHeaders(request, reply);
-    // RFC 9112 §3.2: an HTTP/1.1 request without Host is a 400; here, in the envelope and the audit log.
-    done(request.raw.httpVersion === '1.1' && request.headers.host === undefined ? new AppException(ErrorCode.MALFORMED_REQUEST, 'An HTTP/1.1 request needs a Host header') : undefined);
+    done(refusedAtTheDoor(request, closing));
   });
   setupSwagger(app);
   await app.init();

@@ -26,7 +26,8 @@ export class ApiKeyAuthHooks {
     if (!fastify || typeof fastify.addHook !== 'function') return;
     fastify.decorateRequest(CREDENTIALS, null);
     fastify.addHook('preParsing', async (request, _reply, payload) => {
-      if (!request.url.startsWith(AUTHENTICATED_PREFIX) || !hasBody(request.headers)) return payload;
+      // By the matched route, not the raw URL: the router also matches `/%761/...` and absolute-form targets.
+      if (!hasBody(request.headers) || !request.routeOptions.url?.startsWith(AUTHENTICATED_PREFIX)) return payload;
       const resolved = await credentials.of(request as ApiRequest);
       if (resolved.kind === 'none') throw unauthenticated(resolved.missing ? SEND_A_KEY : 'Unknown or revoked API key');
       if (resolved.kind === 'api-key') (request as ApiRequest).principal = resolved.principal;

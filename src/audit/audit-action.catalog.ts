@@ -48,6 +48,32 @@ export function isAuditedUrl(url: string): boolean {
   return Number.isNaN(next) || next === 47 /* / */ || next === 63 /* ? */;
 }
 
+/**
+ * The path a URL names as the router reads it: without the scheme and host of an absolute-form target, without
+ * the query, percent-decoded (as given when its encoding is broken: the router refuses those itself).
+ */
+function routedPath(url: string): string {
+  let path = url;
+  const origin = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/.exec(path);
+  if (origin) path = path.slice(origin[0].length) || '/';
+  const query = path.indexOf('?');
+  if (query >= 0) path = path.slice(0, query);
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
+/**
+ * Whether a request is audited. The route it matched decides: the router matches the decoded path, and takes an
+ * absolute-form target too, so `/%761/api-keys` or `http://host/v1/api-keys` reach /v1 routes while their raw
+ * URL does not start with /v1. A request that matched no route is judged by the path it names, read the same way.
+ */
+export function isAuditedRequest(url: string, route: string | undefined): boolean {
+  return isAuditedUrl(route ?? routedPath(url));
+}
+
 function joinPath(controllerPath: string, methodPath: string): string {
   const parts = [controllerPath, methodPath].map((p) => p.replace(/^\/+|\/+$/g, '')).filter((p) => p.length > 0);
   return `/${parts.join('/')}`;

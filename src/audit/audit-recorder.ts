@@ -6,7 +6,7 @@ import { ErrorCode } from '../common/errors/error-code.enum.js';
 import type { ApiRequest } from '../common/http/api-request.js';
 import { type MalformedRequest, parserRefusalOf } from '../common/http/client-errors.js';
 import type { AuditRequestView } from './audit-action.decorator.js';
-import { AuditActionCatalog, AuditRouteMeta, isAuditedUrl } from './audit-action.catalog.js';
+import { AuditActionCatalog, AuditRouteMeta, isAuditedRequest } from './audit-action.catalog.js';
 import { AUDIT_EVENT_VERSION, CLIENT_CLOSED_REQUEST, CLIENT_CLOSED_STATUS, PLATFORM_CHAIN_ID } from './audit.constants.js';
 import { outcomeOf } from './audit-outcome.js';
 import type { AuditDraft, AuditResources } from './audit-record.js';
@@ -28,7 +28,10 @@ export interface AuditState {
   note?: { details?: Record<string, unknown>; resources?: AuditResources };
 }
 
-type AuditedRequest = ApiRequest & { [AUDIT_STATE]: AuditState | null };
+/** What a request not audited holds in AUDIT_STATE, once that is decided. */
+const NOT_AUDITED = false;
+
+type AuditedRequest = ApiRequest & { [AUDIT_STATE]: AuditState | typeof NOT_AUDITED | null };
 
 const MAX_DURATION_US = 2_147_483_647;
 
@@ -37,6 +40,14 @@ type ResourceColumns = Pick<AuditDraft, 'connected_account_id' | 'vault_id' | 'i
 
 const ANONYMOUS: ActorColumns = { tenant_id: PLATFORM_CHAIN_ID, actor_type: 'anonymous', actor_key_id: null, actor_name: null, actor_role: null };
 const NO_RESOURCES: ResourceColumns = { connected_account_id: null, vault_id: null, item_id: null, file_id: null, resource_id: null };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The account id as reviewers filter on it: the service takes a UUID in any case, Postgres stores lower case. */
+function accountIdColumn(value: unknown): string | null {
+  const text = cleanText(value, 200);
+  return text !== null && UUID.test(text) ? text.toLowerCase() : text;
+}
 
 /** A request record; the path is the URL without its query string (which may carry anything). */
 function requestRecord(facts: {
@@ -104,10 +115,9 @@ export class AuditRecorder {
    * calls and the answer wait for it); it rejects with 503 AUDIT_UNAVAILABLE when the record cannot be committed.
    */
   beforeHandler(request: FastifyRequest, reply: FastifyReply): Promise<void> | undefined {
-    if (!isAuditedUrl(request.url)) return undefined;
     const req = request as AuditedRequest;
     const state = this.stateOf(req);
-    if (state.request) return undefined;
+    if (!state || state.request) return undefined;
     const draft = this.requestDraft(req, state);
     state.request = draft;
     // A client that goes away before the answer is complete gets an outcome record too ('close' without 'finish').
@@ -126,18 +136,17 @@ export class AuditRecorder {
 
   /** Whether the route's handler may start while its request record commits (AuditRouteMeta.handlerDuringCommit). */
   handlerDuringCommit(request: FastifyRequest): boolean {
-    return (request as AuditedRequest)[AUDIT_STATE]?.meta.handlerDuringCommit ?? false;
+    const state = (request as AuditedRequest)[AUDIT_STATE];
+    return state ? state.meta.handlerDuringCommit : false;
   }
 
   /** Fastify onResponse: the outcome record (and the request record, if none was written). */
   onResponse(request: FastifyRequest, reply: FastifyReply): void {
-    if (!isAuditedUrl(request.url)) return;
     this.finish(request as AuditedRequest, reply, false);
   }
 
   /** The client went away before the request was answered (audit-http.hooks.ts): the outcome record is a 499. */
   onClientClosed(request: FastifyRequest, reply: FastifyReply): void {
-    if (!isAuditedUrl(request.url)) return;
     this.finish(request as AuditedRequest, reply, true);
   }
 
@@ -146,7 +155,7 @@ export class AuditRecorder {
    * (nothing of it was authenticated), with the method and path of its request line and no other column.
    */
   onMalformedRequest(malformed: MalformedRequest): void {
-    if (malformed.url === undefined || malformed.method === undefined || !isAuditedUrl(malformed.url)) return;
+    if (malformed.url === undefined || malformed.method === undefined || !isAuditedRequest(malformed.url, undefined)) return;
     const request = requestRecord({
       requestId: malformed.id,
       meta: this.catalog.lookup(malformed.method, undefined),
@@ -168,7 +177,7 @@ export class AuditRecorder {
   private finish(req: AuditedRequest, reply: FastifyReply, aborted: boolean): void {
     try {
       const state = this.stateOf(req);
-      if (state.done) return;
+      if (!state || state.done) return;
       state.done = true;
       let request = state.request;
       if (!request || state.requestFailed) {
@@ -200,13 +209,16 @@ export class AuditRecorder {
     }
   }
 
-  private stateOf(req: AuditedRequest): AuditState {
+  /** The request's audit state; undefined when it is not audited (decided once, by its route: isAuditedRequest). */
+  private stateOf(req: AuditedRequest): AuditState | undefined {
     let state = req[AUDIT_STATE];
-    if (!state) {
-      state = { meta: this.catalog.lookup(req.method, req.routeOptions?.url), requestFailed: false, done: false };
+    // Undefined on the requests the router refuses: Fastify builds those without the server's request decorations.
+    if (state === null || state === undefined) {
+      const route = req.routeOptions?.url;
+      state = isAuditedRequest(req.url, route) ? { meta: this.catalog.lookup(req.method, route), requestFailed: false, done: false } : NOT_AUDITED;
       req[AUDIT_STATE] = state;
     }
-    return state;
+    return state === NOT_AUDITED ? undefined : state;
   }
 
   private requestDraft(req: AuditedRequest, state: AuditState): AuditDraft {
@@ -229,7 +241,7 @@ export class AuditRecorder {
       meta,
       who: this.principalColumns(req),
       resources: {
-        connected_account_id: cleanText(resources?.connectedAccountId ?? params.accountId, 200),
+        connected_account_id: accountIdColumn(resources?.connectedAccountId ?? params.accountId),
         vault_id: cleanText(resources?.vaultId ?? params.vaultId, 200),
         item_id: cleanText(resources?.itemId ?? params.itemId, 200),
         file_id: cleanText(resources?.fileId ?? params.fileId, 200),
@@ -255,7 +267,7 @@ export class AuditRecorder {
 
   private resourceColumns(resources: AuditResources, request: AuditDraft): Partial<AuditDraft> {
     return {
-      connected_account_id: resources.connectedAccountId !== undefined ? cleanText(resources.connectedAccountId, 200) : request.connected_account_id,
+      connected_account_id: resources.connectedAccountId !== undefined ? accountIdColumn(resources.connectedAccountId) : request.connected_account_id,
       vault_id: resources.vaultId !== undefined ? cleanText(resources.vaultId, 200) : request.vault_id,
       item_id: resources.itemId !== undefined ? cleanText(resources.itemId, 200) : request.item_id,
       file_id: resources.fileId !== undefined ? cleanText(resources.fileId, 200) : request.file_id,

@@ -5,7 +5,7 @@ import type { Counter, Histogram } from 'prom-client';
 import type { ApiRequest } from '../common/http/api-request.js';
 import { onMalformedRequest } from '../common/http/client-errors.js';
 import { onRouterRejection } from '../common/http/router-rejections.js';
-import { AuditActionCatalog, isAuditedUrl } from '../audit/audit-action.catalog.js';
+import { AuditActionCatalog, isAuditedRequest } from '../audit/audit-action.catalog.js';
 import { outcomeOf } from '../audit/audit-outcome.js';
 import type { AuditOutcome } from '../audit/audit.constants.js';
 import { MetricsService } from './metrics.service.js';
@@ -28,8 +28,9 @@ export class HttpMetricsHooks {
     const fastify = adapterHost.httpAdapter?.getInstance?.() as FastifyInstance | undefined;
     if (!fastify || typeof fastify.addHook !== 'function') return;
     const record = (request: FastifyRequest, reply: FastifyReply) => {
-      if (!isAuditedUrl(request.url)) return;
-      const action = catalog.lookup(request.method, request.routeOptions?.url).action;
+      const route = request.routeOptions?.url;
+      if (!isAuditedRequest(request.url, route)) return;
+      const action = catalog.lookup(request.method, route).action;
       const outcome = outcomeOf(reply.statusCode, (request as ApiRequest).failure?.code ?? null);
       const series = this.seriesOf(action, outcome);
       series.count.inc();
@@ -43,7 +44,7 @@ export class HttpMetricsHooks {
     onRouterRejection(fastify, record);
     // And those Node's HTTP parser refuses: counted, not timed (they never became requests).
     onMalformedRequest(fastify, (malformed) => {
-      if (malformed.url === undefined || malformed.method === undefined || !isAuditedUrl(malformed.url)) return;
+      if (malformed.url === undefined || malformed.method === undefined || !isAuditedRequest(malformed.url, undefined)) return;
       this.seriesOf(catalog.lookup(malformed.method, undefined).action, outcomeOf(malformed.status, malformed.code)).count.inc();
     });
   }

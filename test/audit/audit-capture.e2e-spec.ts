@@ -239,6 +239,27 @@ describe('audit capture: every /v1 request leaves a request record and an outcom
     expect((await recordsOf(db, 'pipelined-bad')).response).toMatchObject({ action: 'route.unknown', http_status: 400, error_code: 'MALFORMED_REQUEST' });
   });
 
+  it('audits a /v1 route reached through a percent-encoded path or an absolute-form target like any other', async () => {
+    const encoded = await t.http().get(`/%761/api-keys/${auditor.id}`).set('Authorization', `Bearer ${admin.key}`).set('X-Request-Id', 'encoded-path-1').expect(200);
+    expect(encoded.body.id).toBe(auditor.id);
+    await t.http().post('/v%31/api-keys').set('Authorization', `Bearer ${admin.key}`).set('X-Request-Id', 'encoded-path-2').send({ name: 'encoded', role: 'auditor' }).expect(201);
+    await t.http().get('/%761/no-such-thing').set('Authorization', `Bearer ${admin.key}`).set('X-Request-Id', 'encoded-path-3').expect(404);
+    const absolute = await rawExchange(`GET http://localhost/v1/api-keys/${auditor.id} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${admin.key}\r\nX-Request-Id: absolute-form-1\r\nConnection: close\r\n\r\n`);
+    expect(absolute.status).toBe(200);
+    await auditSettled(t.app);
+    for (const [id, action] of [['encoded-path-1', 'api-keys.get'], ['encoded-path-2', 'api-keys.create'], ['encoded-path-3', 'route.unknown'], ['absolute-form-1', 'api-keys.get']]) {
+      const { all } = await recordsOf(db, id);
+      expect([id, all.map((r) => [r.type, r.action])]).toEqual([id, [['request', action], ['response', action]]]);
+    }
+  });
+
+  it('records a connected account id given in upper case as the lower-case id reviewers filter on', async () => {
+    const id = '6d1f0c1e-abcd-4000-8000-00000000beef';
+    await t.http().get(`/v1/connected-accounts/${id.toUpperCase()}`).set('Authorization', `Bearer ${admin.key}`).set('X-Request-Id', 'upper-account-1').expect(404);
+    await auditSettled(t.app);
+    expect((await recordsOf(db, 'upper-account-1')).all.map((r) => r.connected_account_id)).toEqual([id, id]);
+  });
+
   it('records a request aimed at /v1 through repeated slashes (a 404: the router does not merge them)', async () => {
     const res = await t.http().get('//v1//tenant').set('Authorization', `Bearer ${admin.key}`).expect(404);
     await auditSettled(t.app);

@@ -207,6 +207,13 @@ describe('audit log: append-only and tamper-evident', () => {
       expect(await verify(auditor)).toMatchObject({ valid: false, firstBrokenSeq: 2 });
     });
 
+    it('finds a time moved by less than a millisecond (the hash covers milliseconds; the column holds microseconds)', async () => {
+      const { tenant, auditor } = await tenantWithTraffic(3);
+      expect(await verify(auditor)).toMatchObject({ valid: true });
+      await tamper(`UPDATE audit_events SET recorded_at = recorded_at + interval '900 microseconds' WHERE tenant_id = $1 AND seq = 4`, [tenant.id]);
+      expect(await verify(auditor)).toMatchObject({ valid: false, firstBrokenSeq: 4, reason: 'record content does not match its hash' });
+    });
+
     it('drops whole old months on retention and still verifies the rest from the checkpoint', async () => {
       const tenant = await t.createTenant();
       // The chain starts with records from January 2020 (long before this run), then today's.

@@ -1,17 +1,18 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { IsDecimalInteger } from '../../common/http/is-decimal-integer.decorator.js';
+import { IsTimestamp } from '../../common/http/is-timestamp.decorator.js';
 import { PageSize } from '../../common/pagination/page-query.dto.js';
 import { REVIEW_OUTCOMES, ReviewOutcome } from '../audit.constants.js';
 
 /** Filters shared by the list and the export. */
 export class AuditEventFilterDto {
-  @ApiPropertyOptional({ description: 'Events recorded at or after this time (ISO-8601)', example: '2026-11-01T00:00:00Z' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @ApiPropertyOptional({ description: 'Events recorded at or after this time: a date (midnight UTC) or a date and time with an offset', example: '2026-11-01T00:00:00Z' })
+  @IsOptional() @IsTimestamp()
   from?: string;
 
-  @ApiPropertyOptional({ description: 'Events recorded before this time (ISO-8601, exclusive)', example: '2026-12-01T00:00:00Z' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @ApiPropertyOptional({ description: 'Events recorded before this time (exclusive): a date (midnight UTC) or a date and time with an offset', example: '2026-12-01T00:00:00Z' })
+  @IsOptional() @IsTimestamp()
   to?: string;
 
   @ApiPropertyOptional({ description: 'API key that acted', format: 'uuid', example: '0b8e0c53-4f0e-4b7e-9d8a-2f1a9c7e6d51' })
