@@ -173,6 +173,7 @@ export class ConnectApiHandler {
       vaultId: item.vaultId,
       itemId: item.id,
       currentCategory: item.category,
+      currentFields: item.fields,
     });
     return this.itemResponse(ctx, this.deps.store.replaceItem(item, draft, ctx.grant.userId));
   }
@@ -189,6 +190,7 @@ export class ConnectApiHandler {
       vaultId: item.vaultId,
       itemId: item.id,
       currentCategory: item.category,
+      currentFields: item.fields,
     });
     return this.itemResponse(ctx, this.deps.store.replaceItem(item, draft, ctx.grant.userId));
   }

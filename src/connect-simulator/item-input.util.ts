@@ -19,6 +19,8 @@ export interface DraftRules {
   itemId?: string;
   /** A replaced CUSTOM or DOCUMENT item may keep its category (CL 1.7.2). */
   currentCategory?: string;
+  /** The stored fields of a replaced item: an unchanged value keeps its read-only entropy (§4, §11). */
+  currentFields?: readonly StoredField[];
 }
 
 type Json = Record<string, unknown>;
@@ -138,7 +140,18 @@ function parseField(raw: unknown, i: number): Omit<StoredField, 'id'> & { id?: s
   return field;
 }
 
-function parseFields(body: Json): StoredField[] {
+/**
+ * Entropy is read-only and belongs to the value (§4, §11) [inferred]: a field whose value a PUT or PATCH leaves
+ * unchanged keeps the stored figure (the generator's, which an estimate cannot recover); a new or changed value keeps
+ * the fresh one.
+ */
+function keepStoredEntropy(field: StoredField, currentFields: readonly StoredField[]): StoredField {
+  const current = currentFields.find((candidate) => candidate.id === field.id);
+  if (current?.entropy === undefined || current.value !== field.value) return field;
+  return { ...field, entropy: current.entropy };
+}
+
+function parseFields(body: Json, currentFields: readonly StoredField[] = []): StoredField[] {
   const parsed = optionalArray(body, 'fields').map(parseField);
   const taken = new Set<string>();
   for (const field of parsed) {
@@ -147,11 +160,11 @@ function parseFields(body: Json): StoredField[] {
     taken.add(field.id);
   }
   return parsed.map((field) => {
-    if (field.id) return field as StoredField;
+    if (field.id) return keepStoredEntropy(field as StoredField, currentFields);
     const builtIn = field.purpose ? BUILT_IN_FIELD_IDS[field.purpose] : undefined;
     const id = builtIn && !taken.has(builtIn) ? builtIn : generateId();
     taken.add(id);
-    return { id, ...field };
+    return keepStoredEntropy({ id, ...field }, currentFields);
   });
 }
 
@@ -166,7 +179,7 @@ export function parseItemDraft(body: unknown, rules: DraftRules): ItemDraft {
     throw ConnectError.badRequest(`Vault UUID ${String(vaultRef.id)} in the body does not match ${rules.vaultId} in the request path`);
   }
   const category = parseCategory(body, rules);
-  const fields = parseFields(body);
+  const fields = parseFields(body, rules.currentFields);
   if (SINGLE_PASSWORD_CATEGORIES.has(category) && fields.filter((f) => f.purpose === 'PASSWORD').length > 1) {
     throw ConnectError.badRequest(CONNECT_MESSAGES.tooManyPasswords);
   }

@@ -55,7 +55,11 @@ function resolveFieldTokens(doc: Json, tokens: string[], op: PatchOperation): st
     op.value = { ...(op.value as Json), id: fieldId };
     return ['fields', '-'];
   }
-  if (wholeField) op.value = { id: fieldId, ...(op.value as Json) };
+  if (wholeField) {
+    op.value = { id: fieldId, ...(op.value as Json) };
+    // A field id names an object member, and RFC 6902 §4.1 `add` on an existing member replaces it [inferred].
+    if (op.op === 'add') op.op = 'replace';
+  }
   return ['fields', String(index), ...tokens.slice(2)];
 }
 

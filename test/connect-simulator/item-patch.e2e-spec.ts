@@ -91,6 +91,13 @@ describe('Connect simulator: PATCH', () => {
     expect(removed.body.fields.map((f: { id: string }) => f.id)).toEqual(['username', 'password']);
   });
 
+  it('replaces a field on add to an existing /fields/{id} (RFC 6902 §4.1 object member)', async () => {
+    const res = await patch([{ op: 'add', path: '/fields/api', value: { type: 'CONCEALED', label: 'api key', value: 'new' } }]);
+    expect(res.status).toBe(200);
+    expect(res.body.fields.map((f: { id: string }) => f.id)).toEqual(['username', 'password', 'api']);
+    expect(res.body.fields[2]).toEqual({ id: 'api', type: 'CONCEALED', label: 'api key', value: 'new' });
+  });
+
   it('adds, replaces and removes field attributes (/fields/{id}/{attr})', async () => {
     const res = await patch([
       { op: 'replace', path: '/fields/password/value', value: 'new-password' },

@@ -91,6 +91,48 @@ describe('Connect simulator: generated passwords and TOTP', () => {
     });
   });
 
+  describe('entropy (read-only, kept while the value is unchanged)', () => {
+    const itemPath = (id: string) => `/v1/vaults/${VAULT}/items/${id}`;
+    const byId = (body: { fields: { id: string }[] }, id: string) => body.fields.find((f) => f.id === id) as Record<string, unknown>;
+
+    async function create(category: string, field: Record<string, unknown>) {
+      const res = await api.post(`/v1/vaults/${VAULT}/items`, { title: 'entropy', category, fields: [field] });
+      expect(res.status).toBe(200);
+      return res.body;
+    }
+
+    it('keeps a generated non-password field\'s entropy across an unrelated PATCH', async () => {
+      const item = await create('SERVER', { id: 'secret', type: 'CONCEALED', label: 'secret', generate: true });
+      const entropy = byId(item, 'secret').entropy;
+      expect(entropy).toEqual(expect.any(Number));
+      const patched = await api.patch(itemPath(item.id), [{ op: 'replace', path: '/title', value: 'gen2' }]);
+      expect(byId(patched.body, 'secret')).toMatchObject({ value: byId(item, 'secret').value, entropy });
+      const relabelled = await api.patch(itemPath(item.id), [{ op: 'replace', path: '/fields/secret/label', value: 'key' }]);
+      expect(byId(relabelled.body, 'secret').entropy).toBe(entropy);
+    });
+
+    it('keeps the generator\'s figure on a PASSWORD field, not an estimate from its characters', async () => {
+      // DIGITS+SYMBOLS draws from 38 characters; an estimate from the value's character classes assumes 43.
+      const item = await create('LOGIN', { type: 'CONCEALED', purpose: 'PASSWORD', generate: true, recipe: { characterSets: ['DIGITS', 'SYMBOLS'] } });
+      const entropy = byId(item, 'password').entropy;
+      const patched = await api.patch(itemPath(item.id), [{ op: 'replace', path: '/favorite', value: true }]);
+      expect(byId(patched.body, 'password').entropy).toBe(entropy);
+    });
+
+    it('keeps it on a PUT of the item as read, ignores a client-sent figure and recomputes it for a new value', async () => {
+      const item = await create('LOGIN', { type: 'CONCEALED', purpose: 'PASSWORD', generate: true, recipe: { characterSets: ['DIGITS', 'SYMBOLS'] } });
+      const entropy = byId(item, 'password').entropy;
+      const put = await api.put(itemPath(item.id), { ...item, title: 'renamed' });
+      expect(byId(put.body, 'password').entropy).toBe(entropy);
+      const forged = structuredClone(put.body);
+      byId(forged, 'password').entropy = 1;
+      expect(byId((await api.put(itemPath(item.id), forged)).body, 'password').entropy).toBe(entropy);
+      const changed = await api.patch(itemPath(item.id), [{ op: 'replace', path: '/fields/password/value', value: 'abc' }]);
+      // A changed value gets a fresh figure: 3 × log2(26).
+      expect(byId(changed.body, 'password').entropy).toBe(14.1);
+    });
+  });
+
   describe('TOTP (RFC 6238 Appendix B)', () => {
     const vectors: [number, string, string, string][] = [
       [59, '94287082', '46119246', '90693936'],
