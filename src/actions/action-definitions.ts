@@ -7,7 +7,7 @@ import { FileDto } from '../files/dto/file.dto.js';
 import { FileRefDto, GetFileInputDto, ListFilesInputDto } from '../files/dto/file-ref.dto.js';
 import { FilesController } from '../files/files.controller.js';
 import type { FilesService } from '../files/files.service.js';
-import { CreateItemInputDto, PatchItemInputDto, ReplaceItemInputDto } from '../items/dto/item-actions.dto.js';
+import { CreateItemInputDto, DeleteItemInputDto, PatchItemInputDto, ReplaceItemInputDto } from '../items/dto/item-actions.dto.js';
 import { ItemRefDto } from '../items/dto/item-ref.dto.js';
 import { ItemDto, ItemSummaryDto, OtpDto } from '../items/dto/item.dto.js';
 import { ListItemsInputDto } from '../items/dto/list-items-query.dto.js';
@@ -31,6 +31,9 @@ export interface ActionServices {
   accounts: ConnectedAccountsService;
 }
 
+/** Adds details to the run's audit outcome record, as annotateAudit does for a REST handler. */
+export type AnnotateRun = (details: Record<string, unknown>) => void;
+
 interface TypedAction<I extends object> {
   /** Stable key: the audit action key of the REST route doing the same (checked at start-up). */
   key: string;
@@ -46,17 +49,17 @@ interface TypedAction<I extends object> {
   /** A list action: every page unless the input names `limit`, `cursor` or `all`. */
   paginated?: boolean;
   exampleInput: Record<string, unknown>;
-  run(services: ActionServices, principal: Principal, accountId: string, input: I): Promise<unknown>;
+  run(services: ActionServices, principal: Principal, accountId: string, input: I, annotate: AnnotateRun): Promise<unknown>;
 }
 
 export type ActionDefinition = Omit<TypedAction<object>, 'run' | 'input'> & {
   input: Type<object>;
-  run(services: ActionServices, principal: Principal, accountId: string, input: object): Promise<unknown>;
+  run(services: ActionServices, principal: Principal, accountId: string, input: object, annotate: AnnotateRun): Promise<unknown>;
 };
 
 /** Keeps each definition's input type checked against its service call, then erases it for the catalog. */
 function action<I extends object>(definition: TypedAction<I>): ActionDefinition {
-  return { ...definition, run: (services, principal, accountId, input) => definition.run(services, principal, accountId, input as I) };
+  return { ...definition, run: (services, principal, accountId, input, annotate) => definition.run(services, principal, accountId, input as I, annotate) };
 }
 
 const VAULT = 'ytrfte14kw1uex5txaore1emkz';
@@ -171,12 +174,18 @@ export const ACTION_DEFINITIONS: readonly ActionDefinition[] = [
   action({
     key: 'items.delete',
     name: 'Delete vault item in 1Password',
-    description: `Deletes the item permanently (Connect has no trash); the output is null.${LOOKUP}`,
+    description:
+      'Deletes the item permanently (Connect has no trash); the output is null. `ifMatch` works as for the full update: the item is deleted ' +
+      `only if it is still at that version (412 VERSION_MISMATCH otherwise).${LOOKUP}`,
     rest: { controller: ItemsController, handler: 'delete' },
-    input: ItemRefDto,
+    input: DeleteItemInputDto,
     output: null,
     exampleInput: { vaultId: VAULT, itemId: ITEM },
-    run: (s, principal, accountId, input) => s.items.delete(principal, accountId, input),
+    run: async (s, principal, accountId, input, annotate) => {
+      const deletion = await s.items.delete(principal, accountId, input);
+      // As the REST route does: a 204 after Connect's 404 says why.
+      if (deletion.confirmedByRetry) annotate({ confirmedByRetry: true });
+    },
   }),
   action({
     key: 'files.list',

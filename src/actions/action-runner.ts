@@ -11,7 +11,7 @@ import { validationFailed } from '../vaults/connect-ref.util.js';
 import { VaultsService } from '../vaults/vaults.service.js';
 import { ActionCatalog } from './action-catalog.js';
 import { allPagesByDefault } from './all-pages.util.js';
-import type { ActionDefinition, ActionServices } from './action-definitions.js';
+import type { ActionDefinition, ActionServices, AnnotateRun } from './action-definitions.js';
 import type { RunActionRequestDto, RunActionResponseDto } from './dto/run-action.dto.js';
 
 /**
@@ -34,14 +34,14 @@ export class ActionRunner {
     this.services = { vaults, items, files, accounts };
   }
 
-  async run(key: string, principal: Principal, request: RunActionRequestDto): Promise<RunActionResponseDto> {
+  async run(key: string, principal: Principal, request: RunActionRequestDto, annotate: AnnotateRun): Promise<RunActionResponseDto> {
     const { definition, rest } = this.catalog.entry(key);
     if (!rest.roles.includes(principal.role)) {
       throw new AppException(ErrorCode.FORBIDDEN, `This action needs one of the roles: ${rest.roles.join(', ')}; the key has role ${principal.role}`);
     }
     try {
       const input = await this.validate(definition, request.input ?? {});
-      const output = await definition.run(this.services, principal, request.connectedAccountId, definition.paginated ? allPagesByDefault(input) : input);
+      const output = await definition.run(this.services, principal, request.connectedAccountId, definition.paginated ? allPagesByDefault(input) : input, annotate);
       return { output: output === undefined ? null : output };
     } catch (error) {
       throw withinInput(error);

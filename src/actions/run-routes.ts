@@ -1,6 +1,8 @@
-import { applyDecorators, Body, HttpCode, Post, type Type } from '@nestjs/common';
+import { applyDecorators, Body, HttpCode, Post, Req, type Type } from '@nestjs/common';
 import { ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import { AuditAction } from '../audit/audit-action.decorator.js';
+import { annotateAudit } from '../audit/audit-recorder.js';
 import { CurrentPrincipal, Roles } from '../common/auth/auth.decorators.js';
 import type { Principal } from '../common/auth/principal.js';
 import { ErrorCode } from '../common/errors/error-code.enum.js';
@@ -88,16 +90,17 @@ export function installRunRoutes(controller: Type<{ readonly runner: ActionRunne
     const { key } = entry.definition;
     const name = handlerNameOf(key);
     if (name in prototype) throw new Error(`ActionsController already has a method ${name}`);
-    const handler = function (this: { readonly runner: ActionRunner }, principal: Principal, body: RunActionRequestDto): Promise<RunActionResponseDto> {
-      return this.runner.run(key, principal, body);
+    const handler = function (this: { readonly runner: ActionRunner }, principal: Principal, body: RunActionRequestDto, request: FastifyRequest): Promise<RunActionResponseDto> {
+      return this.runner.run(key, principal, body, (details) => annotateAudit(request, { details }));
     };
     Object.defineProperty(handler, 'name', { value: name });
     Object.defineProperty(prototype, name, { value: handler, writable: true, configurable: true, enumerable: false });
-    // What TypeScript would emit for `run(@CurrentPrincipal() principal: Principal, @Body() body: RunActionRequestDto)`.
-    Reflect.defineMetadata('design:paramtypes', [Object, RunActionRequestDto], prototype, name);
+    // What TypeScript would emit for `run(@CurrentPrincipal() principal: Principal, @Body() body: RunActionRequestDto, @Req() request: FastifyRequest)`.
+    Reflect.defineMetadata('design:paramtypes', [Object, RunActionRequestDto, Object], prototype, name);
     Reflect.defineMetadata('design:returntype', Promise, prototype, name);
     CurrentPrincipal()(prototype, name, 0);
     Body()(prototype, name, 1);
+    Req()(prototype, name, 2);
     const decorate = applyDecorators(
       Post(`${key}/run`),
       HttpCode(200),

@@ -18,6 +18,14 @@ export interface FileOptions {
   inline?: boolean;
 }
 
+export interface ItemDeletion {
+  /**
+   * The answer to the attempt that deleted the item was lost (a reset or a 5xx) and the retry found it gone:
+   * Connect's 404 to that retry is this delete's success.
+   */
+  confirmedByRetry: boolean;
+}
+
 const segment = encodeURIComponent;
 
 /**
@@ -131,8 +139,10 @@ export class ConnectClient {
     return this.json({ method: 'PATCH', path: this.itemPath(vaultId, itemId), resource: 'item', body: operations }, FULL_ITEM);
   }
 
-  async deleteItem(vaultId: string, itemId: string): Promise<void> {
-    await this.transport.send({ method: 'DELETE', path: this.itemPath(vaultId, itemId), resource: 'item' }, 'text', this.gate);
+  /** Retried like PUT; a 404 is ITEM_NOT_FOUND unless it answers a retry after a lost answer (ItemDeletion). */
+  async deleteItem(vaultId: string, itemId: string): Promise<ItemDeletion> {
+    const response = await this.transport.send({ method: 'DELETE', path: this.itemPath(vaultId, itemId), resource: 'item' }, 'text', this.gate);
+    return { confirmedByRetry: response.status === 404 };
   }
 
   // --- Files --------------------------------------------------------------------------------------------

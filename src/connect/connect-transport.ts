@@ -2,6 +2,7 @@ import type { Agent } from 'node:http';
 import { PassThrough, Readable } from 'node:stream';
 import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
 import { AppException } from '../common/errors/app-exception.js';
+import { ErrorCode } from '../common/errors/error-code.enum.js';
 import type { BodyBufferScavenger } from '../common/memory/body-buffer-scavenger.js';
 import { ConnectErrorMapper, type ConnectResource } from './connect-error.mapper.js';
 import { connectHttpAdapter, type GatedRequestConfig } from './connect-http.adapter.js';
@@ -134,7 +135,9 @@ export class ConnectTransport {
 
   /**
    * One logical call: breaker check, attempts with retries, then either the 2xx response or a mapped
-   * AppException. The breaker hears about every admitted call exactly once, so a half-open trial always ends.
+   * AppException. One exception: an item DELETE retried after an attempt that may have been applied resolves
+   * with the retry's 404 for the item, since that attempt deleted it and its answer was lost. The breaker hears
+   * about every admitted call exactly once, so a half-open trial always ends.
    * With a `gate`, nothing is sent before it resolves (axios's own work is done meanwhile); if it rejects, the
    * call fails with its error and the server never hears of it.
    */
@@ -154,8 +157,9 @@ export class ConnectTransport {
     };
 
     let response: AxiosResponse;
+    let earlierAttemptMayHaveApplied: boolean;
     try {
-      response = await this.#retry.run(call.method, () => this.#axios.request(config), discardBody);
+      ({ response, earlierAttemptMayHaveApplied } = await this.#retry.run(call.method, () => this.#axios.request(config), discardBody));
     } catch (error) {
       // Only a gate rejects with an AppException: the call never left, so it says nothing about the server.
       if (error instanceof AppException) {
@@ -172,10 +176,15 @@ export class ConnectTransport {
       return response;
     }
     const body = responseType === 'stream' ? await readErrorBody(response.data as Readable) : (response.data as string);
-    throw this.settle(ConnectErrorMapper.fromResponse(
+    const error = ConnectErrorMapper.fromResponse(
       { status: response.status, body, retryAfter: response.headers['retry-after'], hasVersionHeader: version !== undefined, resource: call.resource },
       this.#token,
-    ));
+    );
+    if (call.method === 'DELETE' && earlierAttemptMayHaveApplied && call.resource === 'item' && error.code === ErrorCode.ITEM_NOT_FOUND) {
+      this.#breaker.onSuccess();
+      return { ...response, data: body };
+    }
+    throw this.settle(error);
   }
 
   /**

@@ -7,6 +7,8 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 const IDEMPOTENT_METHODS: ReadonlySet<HttpMethod> = new Set(['GET', 'PUT', 'DELETE']);
 /** 408 is Connect's "sync did not complete within timeout, please retry"; the 5xx are transient server states. */
 const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
+/** Answered before the request is acted on (sync timeout, rate limit); a 5xx may come from a proxy after Connect did it. */
+const NOT_APPLIED_STATUSES: ReadonlySet<number> = new Set([408, 429]);
 /** A Retry-After longer than this is not waited out inside one caller's request: the error is returned instead. */
 const MAX_RETRY_AFTER_MS = 10_000;
 /** Upper bound of one backoff step, whatever the attempt number. */
@@ -25,6 +27,16 @@ export interface RetrySettings {
 export interface RetryableResponse {
   status: number;
   headers: Record<string, unknown>;
+}
+
+export interface RetryOutcome<R> {
+  /** The last response, whatever its status. */
+  response: R;
+  /**
+   * An attempt before it may have been applied by the server: its answer was lost (a connection reset) or was
+   * a 5xx. A reset cannot tell a request that never arrived from one whose answer was cut, so it counts.
+   */
+  earlierAttemptMayHaveApplied: boolean;
 }
 
 /**
@@ -53,22 +65,25 @@ export class RetryPolicy {
   /**
    * Runs `attempt` until it yields a final response or throws a final error. A response that is retried is
    * first passed to `discard` (to release a streamed body). The last response is returned even when its
-   * status is an error: mapping it is the caller's job.
+   * status is an error (mapping it is the caller's job), with whether an earlier attempt may have been applied.
    */
-  async run<R extends RetryableResponse>(method: HttpMethod, attempt: () => Promise<R>, discard?: (response: R) => void): Promise<R> {
+  async run<R extends RetryableResponse>(method: HttpMethod, attempt: () => Promise<R>, discard?: (response: R) => void): Promise<RetryOutcome<R>> {
     const retries = IDEMPOTENT_METHODS.has(method) ? this.settings.maxRetries : 0;
+    let earlierAttemptMayHaveApplied = false;
     for (let retry = 0; ; retry++) {
       let response: R;
       try {
         response = await attempt();
       } catch (error) {
         if (retry >= retries || classifyNetworkError(error).kind !== 'reset') throw error;
+        earlierAttemptMayHaveApplied = true;
         await this.sleep(this.backoffMs(retry));
         continue;
       }
-      if (retry >= retries || !RETRYABLE_STATUSES.has(response.status)) return response;
+      if (retry >= retries || !RETRYABLE_STATUSES.has(response.status)) return { response, earlierAttemptMayHaveApplied };
       const wait = this.waitBeforeRetryMs(retry, response);
-      if (wait === undefined) return response;
+      if (wait === undefined) return { response, earlierAttemptMayHaveApplied };
+      if (!NOT_APPLIED_STATUSES.has(response.status)) earlierAttemptMayHaveApplied = true;
       discard?.(response);
       await this.sleep(wait);
     }

@@ -1,9 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Req } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import {
   ApiBody, ApiConsumes, ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath,
 } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import { AuditAction } from '../audit/audit-action.decorator.js';
+import { annotateAudit } from '../audit/audit-recorder.js';
 import { AuditSummaries } from '../audit/audit-summaries.js';
 import { CurrentPrincipal, Roles } from '../common/auth/auth.decorators.js';
 import type { Principal } from '../common/auth/principal.js';
@@ -163,11 +165,26 @@ export class ItemsController {
 
   @Delete(':itemId')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete vault item in 1Password', description: 'Deletes the item permanently: Connect has no trash. 404 for an item that does not exist (or no longer does).' })
+  @ApiOperation({
+    summary: 'Delete vault item in 1Password',
+    description:
+      'Deletes the item permanently: Connect has no trash. 404 for an item that does not exist (or no longer does); a retry after a lost ' +
+      'answer that finds the item gone is the delete\'s success (204). `If-Match` works as for PUT: the item is deleted only if it is still ' +
+      'at that version (412 otherwise).',
+  })
+  @ApiHeader(IF_MATCH_HEADER)
   @AuditAction('items.delete', { readOnly: false, reachesConnect: true, summary: AuditSummaries.query(['by']) })
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiErrors(ErrorCode.VAULT_NOT_FOUND, ErrorCode.ITEM_NOT_FOUND, ErrorCode.AMBIGUOUS_TITLE)
-  delete(@CurrentPrincipal() principal: Principal, @Param() path: ItemPathDto, @Query() query: LookupQueryDto): Promise<void> {
-    return this.items.delete(principal, path.accountId, { vaultId: path.vaultId, itemId: path.itemId, by: query.by });
+  @ApiErrors(ErrorCode.VAULT_NOT_FOUND, ErrorCode.ITEM_NOT_FOUND, ErrorCode.AMBIGUOUS_TITLE, ErrorCode.VERSION_MISMATCH)
+  async delete(
+    @CurrentPrincipal() principal: Principal,
+    @Param() path: ItemPathDto,
+    @Query() query: LookupQueryDto,
+    @IfMatchVersion() ifMatch: number | undefined,
+    @Req() request: FastifyRequest,
+  ): Promise<void> {
+    const deletion = await this.items.delete(principal, path.accountId, { vaultId: path.vaultId, itemId: path.itemId, by: query.by, ifMatch });
+    // An auditor reading a 204 after Connect's 404 sees why.
+    if (deletion.confirmedByRetry) annotateAudit(request, { details: { confirmedByRetry: true } });
   }
 }

@@ -4,12 +4,12 @@ import { AppException } from '../common/errors/app-exception.js';
 import { ErrorCode } from '../common/errors/error-code.enum.js';
 import type { Page } from '../common/pagination/page.js';
 import type { FullItem, ItemSummary, PatchOperation } from '../connect/connect-api.types.js';
-import type { ConnectClient, ItemFilter } from '../connect/connect-client.js';
+import type { ConnectClient, ItemDeletion, ItemFilter } from '../connect/connect-client.js';
 import { ConnectClientRegistry } from '../connected-accounts/connect-client.registry.js';
 import { validationFailed } from '../vaults/connect-ref.util.js';
 import { pageOfSorted, pageSorted, toPageRequest } from '../vaults/sorted-page.util.js';
 import { canFilterOnServer, resolveVaultId } from '../vaults/vault-lookup.js';
-import type { CreateItemInputDto, PatchItemInputDto, ReplaceItemInputDto } from './dto/item-actions.dto.js';
+import type { CreateItemInputDto, DeleteItemInputDto, PatchItemInputDto, ReplaceItemInputDto } from './dto/item-actions.dto.js';
 import type { ItemRefDto } from './dto/item-ref.dto.js';
 import type { ItemDto, ItemSummaryDto, OtpDto } from './dto/item.dto.js';
 import type { ListItemsInputDto } from './dto/list-items-query.dto.js';
@@ -157,11 +157,17 @@ export class ItemsService {
     return presentItem(accountId, await client.patchItem(target.vaultId, target.itemId, operations));
   }
 
-  /** Deletes the item permanently (Connect has no trash). */
-  async delete(principal: Principal, accountId: string, input: ItemRefDto): Promise<void> {
+  /**
+   * Deletes the item permanently (Connect has no trash). If-Match reads the item first, as for replace, with
+   * the same gap between the check and the DELETE.
+   */
+  async delete(principal: Principal, accountId: string, input: DeleteItemInputDto): Promise<ItemDeletion> {
     const client = await this.client(principal, accountId);
     const { vaultId, itemId } = await resolveItem(client, input);
-    await client.deleteItem(vaultId, itemId);
+    if (input.ifMatch !== undefined) assertVersion(await client.getItem(vaultId, itemId), input.ifMatch);
+    const deletion = await client.deleteItem(vaultId, itemId);
+    if (deletion.confirmedByRetry) this.logger.log(`item ${itemId} in vault ${vaultId}: the delete's answer was lost and its retry found the item gone, so it counts as deleted`);
+    return deletion;
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { SimulatorSeed } from '../../src/connect-simulator/simulator-seed.types.js';
+import { auditSettled } from '../audit/support/audit-kit.js';
 import { adminQuery } from '../connected-accounts/helpers.js';
 import { ActionsFixture, cid, connectCalls, startFixture } from './actions-fixture.js';
 
@@ -371,6 +372,30 @@ describe('Items, writing (REST)', () => {
       await f.post(items, login('Delete by title')).expect(201);
       await f.del(`${f.base}/vaults/Engineering/items/Delete%20by%20title?by=title`, f.auditorKey).expect(403);
       await f.del(`${f.base}/vaults/Engineering/items/Delete%20by%20title?by=title`).expect(204);
+    });
+
+    it('answers 204 when Connect deleted the item but the answer was lost, and the audit record says so', async () => {
+      const created = (await f.post(items, login('Delete, answer lost')).expect(201)).body;
+      f.sim.clearRequests();
+      f.sim.setFaults({ script: [{ method: 'DELETE', reset: true }] });
+      await f.del(`${items}/${created.id}`).set('X-Request-Id', 'rest-delete-lost-1').expect(204);
+      expect(connectCalls(f.sim, 'DELETE').map((r) => [r.status, r.fault])).toEqual([[204, 'reset'], [404, undefined]]);
+      expect(f.sim.store.item(ENG, created.id)).toBeUndefined();
+      await auditSettled(f.t.app);
+      const [event] = (await f.get('/v1/audit-events?requestId=rest-delete-lost-1', f.auditorKey).expect(200)).body.data;
+      expect(event).toMatchObject({ action: 'items.delete', outcome: 'success', httpStatus: 204, errorCode: null, outcomeDetails: { confirmedByRetry: true } });
+    });
+
+    it('honours If-Match: a stale version answers 412 and deletes nothing, the current one deletes', async () => {
+      const created = (await f.post(items, login('Delete with If-Match')).expect(201)).body;
+      const url = `${items}/${created.id}`;
+      const stale = await f.del(url).set('If-Match', String(created.version + 1)).expect(412);
+      expect(stale.body.error).toMatchObject({ code: 'VERSION_MISMATCH', details: { expectedVersion: created.version + 1, currentVersion: created.version } });
+      expect(connectCalls(f.sim, 'DELETE')).toHaveLength(0);
+      await f.get(url).expect(200);
+      expect((await f.del(url).set('If-Match', 'soon').expect(400)).body.error.details.problems[0].property).toBe('If-Match');
+      await f.del(url).set('If-Match', `"${created.version}"`).expect(204);
+      await f.get(url).expect(404);
     });
   });
 

@@ -155,7 +155,12 @@ describe('Running Wrk actions (POST /v1/actions/{key}/run)', () => {
       const unknownLabel = await run(f, 'items.patch', { vaultId: ENG, itemId: created.id, patch: { fields: [{ label: 'no such field', value: 'x' }] } }).expect(400);
       expect(unknownLabel.body.error).toMatchObject({ code: 'FIELD_NOT_FOUND', details: { label: 'no such field' } });
 
-      expect(await check('items.delete', { vaultId: ENG, itemId: created.id })).toBeNull();
+      // `ifMatch` as for the full update: a stale version deletes nothing.
+      const current = (await check('items.get', { vaultId: ENG, itemId: created.id })) as Item;
+      const staleDelete = await run(f, 'items.delete', { vaultId: ENG, itemId: created.id, ifMatch: current.version - 1 }).expect(412);
+      expect(staleDelete.body.error).toMatchObject({ code: 'VERSION_MISMATCH', details: { expectedVersion: current.version - 1, currentVersion: current.version } });
+      expect(connectCalls(f.sim, 'DELETE')).toHaveLength(0);
+      expect(await check('items.delete', { vaultId: ENG, itemId: created.id, ifMatch: current.version })).toBeNull();
       const gone = await run(f, 'items.get', { vaultId: ENG, itemId: created.id }).expect(404);
       expect(gone.body.error.code).toBe('ITEM_NOT_FOUND');
     });
@@ -321,6 +326,16 @@ describe('Running Wrk actions (POST /v1/actions/{key}/run)', () => {
       expect(await eventOf('run-list-1')).toMatchObject({ action: 'items.list', summary: { query: { all: true } }, resources: { vaultId: ENG } });
       await run(f, 'items.list', { vaultId: ENG, limit: 2 }, { requestId: 'run-list-2' }).expect(200);
       expect(await eventOf('run-list-2')).toMatchObject({ action: 'items.list', summary: { query: { limit: 2 } } });
+    });
+
+    it('items.delete whose answer was lost: output null, and the outcome record says the retry confirmed it', async () => {
+      const created = (await check('items.create', { vaultId: ENG, item: { category: 'PASSWORD', title: 'Run delete, answer lost' } })) as Item;
+      f.sim.clearRequests();
+      f.sim.setFaults({ script: [{ method: 'DELETE', reset: true }] });
+      const res = await run(f, 'items.delete', { vaultId: ENG, itemId: created.id }, { requestId: 'run-delete-lost-1' }).expect(200);
+      expect(res.body).toEqual({ output: null });
+      expect(connectCalls(f.sim, 'DELETE').map((r) => r.status)).toEqual([204, 404]);
+      expect(await eventOf('run-delete-lost-1')).toMatchObject({ action: 'items.delete', outcome: 'success', errorCode: null, outcomeDetails: { confirmedByRetry: true } });
     });
 
     it('records refused runs under the action key: denied, invalid, not found', async () => {

@@ -213,7 +213,7 @@ describe('ConnectClient happy paths', () => {
     expect(patched.title).toBe('Patched');
     expect(patched.version).toBeGreaterThan(replaced.version ?? 0);
 
-    await expect(client.deleteItem(VAULT, created.id)).resolves.toBeUndefined();
+    await expect(client.deleteItem(VAULT, created.id)).resolves.toEqual({ confirmedByRetry: false });
     await expectConnectError(client.getItem(VAULT, created.id), ErrorCode.ITEM_NOT_FOUND);
   });
 
@@ -495,6 +495,46 @@ describe('ConnectClient retries', () => {
     await client.deleteItem(VAULT, item.id);
     expect(seen(item.id, 'PUT').map((r) => r.status)).toEqual([502, 200]);
     expect(seen(item.id, 'DELETE').map((r) => r.status)).toEqual([504, 204]);
+  });
+
+  describe('a DELETE whose answer was lost', () => {
+    const deletes = (itemId: string) => seen(`/items/${itemId}`, 'DELETE').map((r) => [r.status, r.fault]);
+
+    it('applied, then the connection reset: the retry\'s 404 is the delete\'s success', async () => {
+      const client = newClient();
+      const item = await client.createItem(VAULT, { title: 'reset after delete', category: 'PASSWORD' });
+      sim.clearRequests();
+      sim.setFaults({ script: [{ method: 'DELETE', reset: true }] });
+      await expect(client.deleteItem(VAULT, item.id)).resolves.toEqual({ confirmedByRetry: true });
+      expect(deletes(item.id)).toEqual([[204, 'reset'], [404, undefined]]);
+      expect(sim.store.item(VAULT, item.id)).toBeUndefined();
+      expect(client.circuitState).toBe('closed');
+    });
+
+    it('a 5xx (a proxy after Connect deleted it), then 404: success', async () => {
+      const client = newClient();
+      const item = await client.createItem(VAULT, { title: '5xx after delete', category: 'PASSWORD' });
+      // What Connect did before the proxy's 502: the item is gone when the retry arrives.
+      sim.store.deleteItem(VAULT, item.id);
+      sim.clearRequests();
+      sim.setFaults({ script: [{ method: 'DELETE', status: 502 }] });
+      await expect(client.deleteItem(VAULT, item.id)).resolves.toEqual({ confirmedByRetry: true });
+      expect(deletes(item.id)).toEqual([[502, 'error'], [404, undefined]]);
+    });
+
+    it('a 404 on the first attempt, or after a 429 or 408 (answered before acting), stays ITEM_NOT_FOUND', async () => {
+      const client = newClient();
+      await expectConnectError(client.deleteItem(VAULT, MISSING), ErrorCode.ITEM_NOT_FOUND);
+      sim.setFaults({ script: [{ method: 'DELETE', status: 429, retryAfterSeconds: 0 }, { method: 'DELETE', status: 408 }] });
+      await expectConnectError(client.deleteItem(VAULT, MISSING), ErrorCode.ITEM_NOT_FOUND);
+      expect(deletes(MISSING).map(([status]) => status)).toEqual([404, 429, 408, 404]);
+    });
+
+    it('a retry that finds the vault, not the item, missing stays VAULT_NOT_FOUND', async () => {
+      sim.setFaults({ script: [{ method: 'DELETE', reset: true }] });
+      await expectConnectError(newClient().deleteItem(id('vaultgone'), MISSING), ErrorCode.VAULT_NOT_FOUND);
+      expect(deletes(MISSING)).toHaveLength(2);
+    });
   });
 
   it('a connection reset on GET is retried', async () => {

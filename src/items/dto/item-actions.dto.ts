@@ -41,3 +41,10 @@ export class PatchItemInputDto extends ItemRefDto {
   @IsOptional() @IsInt() @Min(0) @Max(2_147_483_647)
   ifMatch?: number;
 }
+
+/** Input of the delete (REST: path + If-Match header). */
+export class DeleteItemInputDto extends ItemRefDto {
+  @ApiPropertyOptional({ description: 'Only delete when the item is at this version (else 412 VERSION_MISMATCH)', example: 3 })
+  @IsOptional() @IsInt() @Min(0) @Max(2_147_483_647)
+  ifMatch?: number;
+}
