@@ -91,15 +91,17 @@ export class ConnectClientRegistry implements OnModuleInit, OnApplicationShutdow
    *   DECRYPTION_FAILED / ENCRYPTION_KEY_UNKNOWN (500) when the stored token cannot be opened.
    */
   forAccount(tenantId: string, accountId: string): Promise<ConnectClient> {
-    const entry = this.entries.get(accountId);
+    // Postgres matches a uuid in any case: one key per account, or a delete would miss a differently-cased copy.
+    const id = accountKey(accountId);
+    const entry = this.entries.get(id);
     if (entry !== undefined && Date.now() - entry.checkedAt < CACHE_TTL_MS) {
       return entry.tenantId === tenantId ? Promise.resolve(entry.client) : Promise.reject(notFound(accountId));
     }
-    if (!UUID.test(accountId)) return Promise.reject(notFound(accountId));
-    const key = `${tenantId}/${accountId}`;
+    if (!UUID.test(id)) return Promise.reject(notFound(accountId));
+    const key = `${tenantId}/${id}`;
     let pending = this.loads.get(key);
     if (pending === undefined) {
-      const load = this.load(tenantId, accountId).finally(() => {
+      const load = this.load(tenantId, id).finally(() => {
         if (this.loads.get(key) === load) this.loads.delete(key);
       });
       this.loads.set(key, load);
@@ -193,12 +195,13 @@ export class ConnectClientRegistry implements OnModuleInit, OnApplicationShutdow
       this.generations.clear();
       this.epoch++;
     }
-    this.generations.set(change.accountId, (this.generations.get(change.accountId) ?? 0) + 1);
-    const entry = this.entries.get(change.accountId);
+    const id = accountKey(change.accountId);
+    this.generations.set(id, (this.generations.get(id) ?? 0) + 1);
+    const entry = this.entries.get(id);
     if (entry === undefined) return;
     // Our own change comes back through the notifier too: a client already at that version stays.
     if (!change.deleted && typeof change.configVersion === 'number' && entry.configVersion >= change.configVersion) return;
-    this.drop(change.accountId, entry, change.deleted);
+    this.drop(id, entry, change.deleted);
   }
 
   private drop(accountId: string, entry: Entry, deleted: boolean): void {
@@ -225,6 +228,11 @@ export class ConnectClientRegistry implements OnModuleInit, OnApplicationShutdow
   private generationOf(accountId: string): string {
     return `${this.epoch}:${this.generations.get(accountId) ?? 0}`;
   }
+}
+
+/** The cache key of an account id: lower case, as Postgres prints a uuid. */
+function accountKey(accountId: string): string {
+  return accountId.toLowerCase();
 }
 
 function notFound(accountId: string): AppException {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { cleanText } from '../audit/audit-sanitize.util.js';
 import { AppException } from '../common/errors/app-exception.js';
 import { ErrorCode } from '../common/errors/error-code.enum.js';
 import type { Vault } from '../connect/connect-api.types.js';
@@ -106,10 +107,12 @@ function mergeVaults(listed: Vault[], token: PlaintextSecret): TokenVaultAccess[
   const out: TokenVaultAccess[] = [];
   const seen = new Set<string>();
   for (const vault of listed) {
-    if (typeof vault?.id !== 'string' || seen.has(vault.id)) continue;
+    // Stored in jsonb, which refuses U+0000 and lone surrogates: a name is cleaned like audit text, an id that
+    // would need cleaning is skipped (changed, it would name no vault).
+    if (typeof vault?.id !== 'string' || vault.id !== cleanText(vault.id, 200) || seen.has(vault.id)) continue;
     seen.add(vault.id);
     const claim = access.get(vault.id);
-    out.push({ id: vault.id, name: typeof vault.name === 'string' ? vault.name.slice(0, 200) : null, read: claim?.read ?? null, write: claim?.write ?? null });
+    out.push({ id: vault.id, name: typeof vault.name === 'string' ? cleanText(vault.name, 200) : null, read: claim?.read ?? null, write: claim?.write ?? null });
   }
   for (const claim of claimed ?? []) {
     if (!seen.has(claim.id)) out.push({ id: claim.id, name: null, read: claim.read, write: claim.write });

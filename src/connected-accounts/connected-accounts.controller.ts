@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiInternalServerErrorResponse, ApiNoContentResponse,
   ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags, ApiUnprocessableEntityResponse,
@@ -17,6 +17,7 @@ import { ConnectedAccountDto } from './dto/connected-account.dto.js';
 import { CreateConnectedAccountDto } from './dto/create-connected-account.dto.js';
 import { UpdateConnectedAccountDto } from './dto/update-connected-account.dto.js';
 import { VerificationResultDto } from './dto/verification-result.dto.js';
+import { ParseAccountIdPipe } from './parse-account-id.pipe.js';
 
 const VERIFICATION_FAILED_DOC = {
   description:
@@ -78,7 +79,7 @@ export class ConnectedAccountsController {
   @ApiParam(ACCOUNT_ID_PARAM)
   @ApiOkResponse({ type: ConnectedAccountDto })
   @ApiNotFoundResponse(NOT_FOUND_DOC)
-  get(@CurrentPrincipal() principal: Principal, @Param('accountId', ParseUUIDPipe) accountId: string): Promise<ConnectedAccountDto> {
+  get(@CurrentPrincipal() principal: Principal, @Param('accountId', ParseAccountIdPipe) accountId: string): Promise<ConnectedAccountDto> {
     return this.accounts.get(principal, accountId);
   }
 
@@ -88,18 +89,19 @@ export class ConnectedAccountsController {
   @ApiOperation({
     summary: 'Rename a connected account, change its URL or rotate its token',
     description:
-      'A new URL or token is verified first, exactly like on create; if the check fails nothing changes and the old token stays in use. ' +
+      'A new token is verified first, exactly like on create (at the new URL when the URL changes too); if the check fails nothing changes ' +
+      'and the old token stays in use. A new URL needs a new token in the same request: the stored token is never sent to another server. ' +
       'Every instance of the service uses the new settings from its next call on.',
   })
   @ApiParam(ACCOUNT_ID_PARAM)
   @ApiOkResponse({ type: ConnectedAccountDto })
+  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED, also when connectServerUrl changes without a connectToken', type: ErrorResponseDto })
   @ApiNotFoundResponse(NOT_FOUND_DOC)
   @ApiConflictResponse({ description: 'CONNECTED_ACCOUNT_NAME_TAKEN, or CONNECTED_ACCOUNT_CONFLICT when another update won the race', type: ErrorResponseDto })
   @ApiUnprocessableEntityResponse(VERIFICATION_FAILED_DOC)
-  @ApiInternalServerErrorResponse(DECRYPTION_DOC)
   update(
     @CurrentPrincipal() principal: Principal,
-    @Param('accountId', ParseUUIDPipe) accountId: string,
+    @Param('accountId', ParseAccountIdPipe) accountId: string,
     @Body() dto: UpdateConnectedAccountDto,
   ): Promise<ConnectedAccountDto> {
     return this.accounts.update(principal, accountId, dto);
@@ -113,7 +115,7 @@ export class ConnectedAccountsController {
   @ApiParam(ACCOUNT_ID_PARAM)
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiNotFoundResponse(NOT_FOUND_DOC)
-  remove(@CurrentPrincipal() principal: Principal, @Param('accountId', ParseUUIDPipe) accountId: string): Promise<void> {
+  remove(@CurrentPrincipal() principal: Principal, @Param('accountId', ParseAccountIdPipe) accountId: string): Promise<void> {
     return this.accounts.remove(principal, accountId);
   }
 
@@ -131,7 +133,7 @@ export class ConnectedAccountsController {
   @ApiOkResponse({ type: VerificationResultDto })
   @ApiNotFoundResponse(NOT_FOUND_DOC)
   @ApiInternalServerErrorResponse(DECRYPTION_DOC)
-  verify(@CurrentPrincipal() principal: Principal, @Param('accountId', ParseUUIDPipe) accountId: string): Promise<VerificationResultDto> {
+  verify(@CurrentPrincipal() principal: Principal, @Param('accountId', ParseAccountIdPipe) accountId: string): Promise<VerificationResultDto> {
     return this.accounts.verify(principal, accountId);
   }
 }

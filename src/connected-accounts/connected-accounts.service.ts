@@ -85,34 +85,34 @@ export class ConnectedAccountsService {
   }
 
   /**
-   * Renames, moves to another URL, or rotates the token. A new URL or token is verified first (with the
-   * stored token or URL for the part that does not change); on failure nothing changes, so the account
-   * never ends up without a working token.
+   * Renames, moves to another URL, or rotates the token. A new token is verified first (at the new URL, or the
+   * stored one); on failure nothing changes, so the account never ends up without a working token. A new URL
+   * needs a new token: the stored one is only ever sent to the server it was stored for.
    */
   async update(principal: Principal, accountId: string, dto: UpdateConnectedAccountDto): Promise<ConnectedAccountDto> {
     const { tenantId } = principal;
     const current = await this.tenantTransaction.run(tenantId, (manager) => this.findOrThrow(manager, tenantId, accountId));
+    const connectServerUrl = dto.connectServerUrl === undefined ? current.connectServerUrl : normalizeConnectUrl(dto.connectServerUrl);
+    const urlChanges = connectServerUrl !== normalizeConnectUrl(current.connectServerUrl);
+    // Else an admin key could point the account at its own server and receive the customer's token.
+    if (urlChanges && dto.connectToken === undefined) throw tokenRequiredForNewUrl();
     const changes: AccountChanges = {};
     if (dto.name !== undefined && dto.name !== current.name) {
       await this.tenantTransaction.run(tenantId, (manager) => this.assertNameFree(manager, tenantId, dto.name!));
       changes.name = dto.name;
     }
-    const connectServerUrl = dto.connectServerUrl === undefined ? current.connectServerUrl : normalizeConnectUrl(dto.connectServerUrl);
-    if (connectServerUrl !== current.connectServerUrl) changes.connectServerUrl = connectServerUrl;
+    if (urlChanges) changes.connectServerUrl = connectServerUrl;
     const newToken = dto.connectToken === undefined ? undefined : new PlaintextSecret(dto.connectToken);
 
-    if (changes.connectServerUrl !== undefined || newToken !== undefined) {
-      const token = newToken ?? this.cipher.open(sealedTokenOf(current), tokenSealContext(tenantId, accountId));
-      const outcome = await this.verifier.verify(connectServerUrl, token, accountId);
+    if (newToken !== undefined) {
+      const outcome = await this.verifier.verify(connectServerUrl, newToken, current.id);
       if (!outcome.ok) throw ConnectVerifier.toException(outcome);
-      Object.assign(changes, verifiedState(outcome));
-      if (newToken !== undefined) {
-        const { last4, sha256Prefix } = fingerprint(newToken);
-        Object.assign(changes, sealedTokenColumns(this.cipher.seal(newToken, tokenSealContext(tenantId, accountId))), {
-          tokenLast4: last4,
-          tokenSha256Prefix: sha256Prefix,
-        });
-      }
+      const { last4, sha256Prefix } = fingerprint(newToken);
+      // Sealed for the stored id, which the registry opens it with, not the id as the caller typed it.
+      Object.assign(changes, verifiedState(outcome), sealedTokenColumns(this.cipher.seal(newToken, tokenSealContext(tenantId, current.id))), {
+        tokenLast4: last4,
+        tokenSha256Prefix: sha256Prefix,
+      });
     }
     if (Object.keys(changes).length === 0) return ConnectedAccountDto.from(current);
 
@@ -146,8 +146,8 @@ export class ConnectedAccountsService {
   async verify(principal: Principal, accountId: string): Promise<VerificationResultDto> {
     const { tenantId } = principal;
     const current = await this.tenantTransaction.run(tenantId, (manager) => this.findOrThrow(manager, tenantId, accountId));
-    const token = this.cipher.open(sealedTokenOf(current), tokenSealContext(tenantId, accountId));
-    const outcome = await this.verifier.verify(current.connectServerUrl, token, accountId);
+    const token = this.cipher.open(sealedTokenOf(current), tokenSealContext(tenantId, current.id));
+    const outcome = await this.verifier.verify(current.connectServerUrl, token, current.id);
     const state: AccountChanges = outcome.ok
       ? verifiedState(outcome)
       : { status: 'failing', lastVerificationErrorCode: outcome.reason, ...(outcome.serverVersion ? { serverVersion: outcome.serverVersion } : {}) };
@@ -205,6 +205,11 @@ function verifiedState(outcome: Extract<VerificationOutcome, { ok: true }>): Acc
 
 function notFound(accountId: string): AppException {
   return new AppException(ErrorCode.CONNECTED_ACCOUNT_NOT_FOUND, `Connected account ${accountId} not found`);
+}
+
+function tokenRequiredForNewUrl(): AppException {
+  const message = 'connectToken is required when connectServerUrl changes: the stored token is never sent to another server';
+  return new AppException(ErrorCode.VALIDATION_FAILED, message, { problems: [{ property: 'connectToken', constraints: [message] }] });
 }
 
 function nameTaken(name?: string): AppException {

@@ -12,7 +12,8 @@ const MAX_ACCOUNT_ID_LENGTH = 64;
 export function accountIdOf(request: ApiRequest): string | undefined {
   const fromParams = (request.params as Record<string, unknown> | undefined)?.accountId;
   const candidate = typeof fromParams === 'string' ? fromParams : (request.body as Record<string, unknown> | null | undefined)?.connectedAccountId;
-  return typeof candidate === 'string' && candidate.length > 0 && candidate.length <= MAX_ACCOUNT_ID_LENGTH ? candidate : undefined;
+  // Lower case: the service takes an account's UUID in any case, and each spelling must share one budget.
+  return typeof candidate === 'string' && candidate.length > 0 && candidate.length <= MAX_ACCOUNT_ID_LENGTH ? candidate.toLowerCase() : undefined;
 }
 
 /** The throttlers for the configured limits; a limit of 0 has none. */

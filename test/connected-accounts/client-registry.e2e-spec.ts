@@ -99,6 +99,27 @@ describe('ConnectClientRegistry', () => {
     await expect(client.listVaults()).rejects.toThrow(/destroyed/);
   });
 
+  it('a client loaded under an upper-case id is gone at once after a delete through the lower-case id', async () => {
+    const accountId = await createAccount(a, mint({ Engineering: ['read'] }));
+    const upper = accountId.toUpperCase();
+    const client = await a.app.get(ConnectClientRegistry).forAccount(tenant.id, upper);
+    await b.app.get(ConnectClientRegistry).forAccount(tenant.id, upper);
+    await a.http().delete(`/v1/connected-accounts/${accountId}`).set('Authorization', `Bearer ${tenant.adminKey}`).expect(204);
+    await expect(a.app.get(ConnectClientRegistry).forAccount(tenant.id, upper)).rejects.toMatchObject({ code: 'CONNECTED_ACCOUNT_NOT_FOUND' });
+    await expect(client.listVaults()).rejects.toThrow(/destroyed/);
+    // The other instance learns it through the notifier, whatever spelling it cached.
+    await eventually(
+      () => b.app.get(ConnectClientRegistry).forAccount(tenant.id, upper).then(() => false, (error) => error.code === 'CONNECTED_ACCOUNT_NOT_FOUND'),
+      1000,
+    );
+  });
+
+  it('one client per account whatever the casing of its id, so one circuit breaker too', async () => {
+    const accountId = await createAccount(a, mint({ Engineering: ['read'] }));
+    const registry = b.app.get(ConnectClientRegistry);
+    expect(await registry.forAccount(tenant.id, accountId.toUpperCase())).toBe(await registry.forAccount(tenant.id, accountId));
+  });
+
   it('a rename reaches the other instance too (new config version, same token)', async () => {
     const accountId = await createAccount(a, mint({ Engineering: ['read'] }));
     const registry = b.app.get(ConnectClientRegistry);

@@ -3,7 +3,7 @@ import type { Response } from 'supertest';
 import { ConnectSimulator } from '../../src/connect-simulator/connect-simulator.js';
 import { ConnectClientRegistry } from '../../src/connected-accounts/connect-client.registry.js';
 import { TestApp, TestTenant } from '../support/test-app.js';
-import { closedPortUrl, FAST_CONNECT_ENV, htmlServer, selfSignedHttpsServer, tokenForms, type TestServer } from './helpers.js';
+import { closedPortUrl, FAST_CONNECT_ENV, fakeConnectServer, htmlServer, selfSignedHttpsServer, tokenForms, type TestServer } from './helpers.js';
 
 describe('connected accounts API', () => {
   let t: TestApp;
@@ -117,6 +117,25 @@ describe('connected accounts API', () => {
       expect(JSON.stringify(res.body.error.details)).toContain(property);
       const value = Object.values(body)[0] as string;
       if (value.length > 0) expect(res.text).not.toContain(value.slice(0, 40));
+    });
+
+    it('refuses a URL over 2048 characters once percent-encoded with 400, on create and on update', async () => {
+      const fake = await fakeConnectServer();
+      try {
+        // 1023 characters as sent, over 6000 once each é becomes %C3%A9.
+        const long = `${fake.url}/${'é'.repeat(1000)}`;
+        const created = await create({ connectServerUrl: long });
+        expect(created.status).toBe(400);
+        expect(created.body.error.code).toBe('VALIDATION_FAILED');
+        expect(JSON.stringify(created.body.error.details)).toContain('connectServerUrl');
+        const a = (await create()).body;
+        const updated = await admin().patch(`/v1/connected-accounts/${a.id}`, { connectServerUrl: long, connectToken: token(sim.defaultToken()) });
+        expect(updated.status).toBe(400);
+        expect(updated.body.error.code).toBe('VALIDATION_FAILED');
+        expect(fake.authorizations).toEqual([]);
+      } finally {
+        await fake.close();
+      }
     });
 
     it('refuses unknown properties', async () => {
@@ -260,22 +279,85 @@ describe('connected accounts API', () => {
       expect((await (await registry.forAccount(tenant.id, a.id)).listVaults()).map((v) => v.name)).toEqual(['Marketing']);
     });
 
-    it('a URL change is verified with the stored token; a bad URL changes nothing', async () => {
+    it('a URL change is verified with the token sent along; a bad URL changes nothing', async () => {
       // Listening on every address, so one server has two URLs.
       const dual = await ConnectSimulator.start({ port: 0, host: '::' });
       try {
         const a = (await create({ connectServerUrl: `http://127.0.0.1:${dual.port}`, connectToken: token(dual.defaultToken()) })).body;
-        const bad = await admin().patch(`/v1/connected-accounts/${a.id}`, { connectServerUrl: html.url });
+        const bad = await admin().patch(`/v1/connected-accounts/${a.id}`, { connectServerUrl: html.url, connectToken: token(dual.defaultToken()) });
         expect(bad.status).toBe(422);
         expect(bad.body.error.details.reason).toBe('CONNECT_NOT_A_CONNECT_SERVER');
         expect((await admin().get(`/v1/connected-accounts/${a.id}`)).body.connectServerUrl).toBe(`http://127.0.0.1:${dual.port}`);
         dual.clearRequests();
-        const moved = await admin().patch(`/v1/connected-accounts/${a.id}`, { connectServerUrl: `http://localhost:${dual.port}` });
+        const moved = await admin().patch(`/v1/connected-accounts/${a.id}`, { connectServerUrl: `http://localhost:${dual.port}`, connectToken: token(dual.defaultToken()) });
         expect(moved.status).toBe(200);
         expect(moved.body).toMatchObject({ connectServerUrl: `http://localhost:${dual.port}`, configVersion: 2 });
         expect(dual.requests().map((r) => r.path)).toEqual(['/heartbeat', '/health', '/v1/vaults']);
       } finally {
         await dual.stop();
+      }
+    });
+
+    it('a URL change without a new token is 400 and sends the stored token nowhere', async () => {
+      const storedToken = token(sim.createToken({ Engineering: ['read'] }));
+      const a = (await create({ connectToken: storedToken })).body;
+      const fake = await fakeConnectServer();
+      try {
+        sim.clearRequests();
+        for (const body of [{ connectServerUrl: fake.url }, { connectServerUrl: `${fake.url}/`, name: uniqueName('moved') }]) {
+          const res = await admin().patch(`/v1/connected-accounts/${a.id}`, body);
+          expect(res.status).toBe(400);
+          expect(res.body.error).toMatchObject({
+            code: 'VALIDATION_FAILED',
+            message: 'connectToken is required when connectServerUrl changes: the stored token is never sent to another server',
+          });
+          expect(JSON.stringify(res.body.error.details)).toContain('connectToken');
+        }
+        expect(fake.authorizations).toEqual([]);
+        expect(sim.requests()).toHaveLength(0);
+        expect((await admin().get(`/v1/connected-accounts/${a.id}`)).body).toMatchObject({ name: a.name, connectServerUrl: sim.url, configVersion: 1 });
+
+        // The same URL written differently is no change: no token needed, nothing sent.
+        const same = await admin().patch(`/v1/connected-accounts/${a.id}`, { connectServerUrl: `${sim.url.replace('http://', 'HTTP://')}/` });
+        expect(same.status).toBe(200);
+        expect(same.body).toMatchObject({ connectServerUrl: sim.url, configVersion: 1 });
+        expect(sim.requests()).toHaveLength(0);
+
+        // With a new token the move works, and the new server sees that token only.
+        const newToken = token(`fake-${randomBytes(16).toString('hex')}`);
+        const moved = await admin().patch(`/v1/connected-accounts/${a.id}`, { connectServerUrl: fake.url, connectToken: newToken });
+        expect(moved.status).toBe(200);
+        expect(moved.body).toMatchObject({ connectServerUrl: fake.url, configVersion: 2, tokenFingerprint: { last4: newToken.slice(-4) } });
+        expect(fake.authorizations.filter((header) => header !== '')).not.toHaveLength(0);
+        for (const header of fake.authorizations) expect([`Bearer ${newToken}`, '']).toContain(header);
+      } finally {
+        await fake.close();
+      }
+    });
+
+    it('an account id in upper case names the same account, and leaves no client behind after a delete or a rotation', async () => {
+      const a = (await create({ connectToken: token(sim.createToken({ Engineering: ['read'] })) })).body;
+      const upper = a.id.toUpperCase();
+      const vaults = async (id: string) => admin().get(`/v1/connected-accounts/${id}/vaults`);
+      const vaultNames = async (id: string) => {
+        const res = await vaults(id);
+        expect(res.status).toBe(200);
+        return res.body.data.map((v: { name: string }) => v.name);
+      };
+      expect(await vaultNames(upper)).toEqual(['Engineering']);
+      expect((await admin().get(`/v1/connected-accounts/${upper}`)).body.id).toBe(a.id);
+
+      // A token rotated through the upper-case id is sealed for the account and used at once, whatever the spelling.
+      const rotated = await admin().patch(`/v1/connected-accounts/${upper}`, { connectToken: token(sim.createToken({ Marketing: ['read'] })) });
+      expect(rotated.status).toBe(200);
+      for (const id of [a.id, upper]) expect(await vaultNames(id)).toEqual(['Marketing']);
+      expect((await admin().post(`/v1/connected-accounts/${upper}/verify`)).body).toMatchObject({ ok: true, account: { id: a.id } });
+
+      expect((await admin().delete(`/v1/connected-accounts/${a.id}`)).status).toBe(204);
+      for (const id of [upper, a.id]) {
+        const gone = await vaults(id);
+        expect(gone.status).toBe(404);
+        expect(gone.body.error.code).toBe('CONNECTED_ACCOUNT_NOT_FOUND');
       }
     });
 
@@ -289,6 +371,24 @@ describe('connected accounts API', () => {
       await expect(client.listVaults()).rejects.toThrow(/destroyed/);
       expect((await admin().delete(`/v1/connected-accounts/${a.id}`)).status).toBe(404);
     });
+  });
+
+  it('stores the vault names Connect lists without U+0000, on create and on verify', async () => {
+    const listed: unknown[] = [{ id: 'ytrfte14kw1uex5txaore1emkz', name: 'bad\u0000name' }];
+    const fake = await fakeConnectServer(listed);
+    try {
+      const created = await create({ connectServerUrl: fake.url, connectToken: token(`fake-${randomBytes(16).toString('hex')}`) });
+      expect(created.status).toBe(201);
+      expect(created.body.vaults).toEqual([{ id: 'ytrfte14kw1uex5txaore1emkz', name: 'badname', read: null, write: null }]);
+      // An id that is not clean text names no vault: skipped rather than altered.
+      listed.push({ id: 'z5fq3nm5kv1a4c6vcx3djhfl2i', name: '\u0000second' }, { id: 'bad\u0000id', name: 'skipped' });
+      const verified = await admin().post(`/v1/connected-accounts/${created.body.id}/verify`);
+      expect(verified.status).toBe(200);
+      expect(verified.body.ok).toBe(true);
+      expect(verified.body.account.vaults.map((v: { name: string }) => v.name)).toEqual(['badname', 'second']);
+    } finally {
+      await fake.close();
+    }
   });
 
   describe('POST /:accountId/verify', () => {

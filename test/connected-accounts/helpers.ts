@@ -84,6 +84,32 @@ export function htmlServer(): Promise<TestServer> {
   );
 }
 
+export interface FakeConnectServer extends TestServer {
+  /** The Authorization header of every request received, in order ('' when there was none). */
+  authorizations: string[];
+}
+
+/**
+ * Just enough of Connect to pass verification (/heartbeat, /health with sync ACTIVE, /v1/vaults answering
+ * `vaults`) under any base path. It takes any token and records the Authorization header of every request.
+ */
+export function fakeConnectServer(vaults: unknown[] = []): Promise<FakeConnectServer> {
+  const authorizations: string[] = [];
+  const server = http.createServer((req, res) => {
+    authorizations.push(req.headers.authorization ?? '');
+    const path = new URL(req.url ?? '/', 'http://fake').pathname;
+    const reply = (status: number, body: unknown) => {
+      res.writeHead(status, { 'Content-Type': 'application/json', '1Password-Connect-Version': '1.7.3' });
+      res.end(JSON.stringify(body));
+    };
+    if (path.endsWith('/heartbeat')) reply(200, '.');
+    else if (path.endsWith('/health')) reply(200, { name: '1Password Connect API', version: '1.7.3', dependencies: [{ service: 'sync', status: 'ACTIVE' }] });
+    else if (path.endsWith('/v1/vaults')) reply(200, vaults);
+    else reply(404, { status: 404, message: 'Not found' });
+  });
+  return listen(server, 'http').then((listening) => ({ ...listening, authorizations }));
+}
+
 /** A port nothing listens on. */
 export async function closedPortUrl(): Promise<string> {
   const probe = net.createServer();

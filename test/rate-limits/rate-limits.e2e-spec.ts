@@ -59,8 +59,9 @@ describe('Rate limits (in memory)', () => {
     it('limits an account independently of its tenant, counting routes and action runs alike', async () => {
       const other = await f.connect(f.sim.defaultToken());
       await f.get(`${f.base}/vaults`).expect(200);
-      await f.post('/v1/actions/vaults.list/run', { connectedAccountId: f.accountId, input: {} }).expect(200);
-      await f.get(`${f.base}/vaults`).expect(200);
+      // The same account in upper case spends the same budget.
+      await f.post('/v1/actions/vaults.list/run', { connectedAccountId: f.accountId.toUpperCase(), input: {} }).expect(200);
+      await f.get(`${f.base.replace(f.accountId, f.accountId.toUpperCase())}/vaults`).expect(200);
       const res = await f.get(`${f.base}/vaults`).expect(429);
       expect(res.body.error).toMatchObject({ code: 'RATE_LIMITED', details: { limit: 'account' } });
       expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);

@@ -8,6 +8,7 @@ const TOKEN_CHARACTERS = /^[\x21-\x7e]+$/;
 /** Why a Connect Server URL is refused, or undefined when it is acceptable. */
 export function connectUrlProblem(value: unknown): string | undefined {
   if (typeof value !== 'string') return 'must be a string';
+  // A cheap bound before parsing; the one that matters is on the normalized form, below.
   if (value.length === 0 || value.length > MAX_CONNECT_URL_LENGTH) return `must be 1-${MAX_CONNECT_URL_LENGTH} characters`;
   let url: URL;
   try {
@@ -20,12 +21,17 @@ export function connectUrlProblem(value: unknown): string | undefined {
   // Credentials in a URL would be stored in clear and sent as Basic auth next to the token.
   if (url.username || url.password) return 'must not contain credentials';
   if (url.search || url.hash) return 'must not contain a query or fragment';
+  // Percent-encoding can make the stored form longer than the input (é becomes %C3%A9); the column holds 2048.
+  if (normalizedForm(url).length > MAX_CONNECT_URL_LENGTH) return `must be at most ${MAX_CONNECT_URL_LENGTH} characters once normalized (percent-encoded)`;
   return undefined;
 }
 
 /** Origin plus path, without a trailing slash: the form stored and shown. */
 export function normalizeConnectUrl(value: string): string {
-  const url = new URL(value);
+  return normalizedForm(new URL(value));
+}
+
+function normalizedForm(url: URL): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 

@@ -10,7 +10,9 @@ export class CreateConnectedAccountDto {
   name: string;
 
   @ApiProperty({
-    description: 'Base URL of the 1Password Connect Server: http or https, no credentials, query or fragment. Stored without a trailing slash.',
+    description:
+      'Base URL of the 1Password Connect Server: http or https, no credentials, query or fragment. Stored without a trailing slash; ' +
+      `at most ${MAX_CONNECT_URL_LENGTH} characters in that form (percent-encoded).`,
     example: 'https://connect.acme.internal:8443',
     maxLength: MAX_CONNECT_URL_LENGTH,
   })

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsEnum, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { LookupBy, MAX_TITLE_LENGTH, NO_CONTROL_CHARACTERS } from '../connect-ref.util.js';
 
@@ -22,6 +23,8 @@ export class LookupQueryDto {
 
 export class AccountPathDto {
   @ApiProperty({ format: 'uuid', description: 'The connected account (a Connect server and token) to act through', example: '3f8e2a4c-5b1d-4c7e-9a2f-6d0b1e9c8a74' })
+  // Lower case: Postgres matches a uuid in any case, so one account has one spelling (client cache, circuit breaker).
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value))
   @IsUUID()
   accountId: string;
 }
