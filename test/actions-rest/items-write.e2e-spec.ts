@@ -75,6 +75,19 @@ describe('Items, writing (REST)', () => {
       expect(posts()).toHaveLength(0);
     });
 
+    it.each([
+      ['null tags', { tags: null }, 'tags'],
+      ['null urls', { urls: null }, 'urls'],
+      ['null fields', { fields: null }, 'fields'],
+      ['a null section reference', { fields: [{ label: 'p', value: 'v', section: null }] }, 'fields.0.section'],
+      ['a lone surrogate in a title', { title: 'a\ud800b' }, 'title'],
+    ])('refuses %s (400 naming it, Connect not called): optional means absent, not null', async (_l, extra, property) => {
+      const res = await f.post(items, { category: 'LOGIN', title: 'nulls', ...extra }).expect(400);
+      expect(res.body.error.code).toBe('VALIDATION_FAILED');
+      expect(res.body.error.details.problems.map((p: { property: string }) => p.property)).toContain(property);
+      expect(posts()).toHaveLength(0);
+    });
+
     it('refuses a NUL character in an item value like anywhere else (400 naming it, Connect not called)', async () => {
       const res = await f.post(items, { category: 'LOGIN', title: 'nul', fields: [{ label: 'x', value: 'a\u0000b' }] }).expect(400);
       expect(res.body.error.details.problems).toEqual([{ property: 'fields.0.value', constraints: ['fields.0.value must not contain the NUL character (\\u0000)'] }]);
@@ -290,6 +303,17 @@ describe('Items, writing (REST)', () => {
       expect(res.body.tags).toEqual(['rotated']);
       expect(res.body.version).toBe(2);
       expect(connectCalls(f.sim, 'PATCH')).toHaveLength(1);
+    });
+
+    it('refuses null for a value, label, title, tags or favorite instead of clearing them (400, nothing written)', async () => {
+      for (const body of [{ fields: [{ label: 'api key', value: null }] }, { fields: [{ id: 'apikey', newLabel: null }] }, { title: null }, { tags: null }, { favorite: null }, { operations: null }]) {
+        const res = await f.patch(itemUrl, body).expect(400);
+        expect(res.body.error.code).toBe('VALIDATION_FAILED');
+      }
+      expect(connectCalls(f.sim, 'PATCH')).toHaveLength(0);
+      const item = (await f.get(itemUrl).expect(200)).body;
+      expect(field(item, 'apikey')).toMatchObject({ label: 'api key', value: 'k1' });
+      expect(item.title).toBe('Patched');
     });
 
     it('an unknown label answers 400 FIELD_NOT_FOUND naming it; a shared label 400 FIELD_AMBIGUOUS; nothing is written', async () => {

@@ -219,11 +219,26 @@ describe('Running Wrk actions (POST /v1/actions/{key}/run)', () => {
       expectProblem((await f.post('/v1/actions/items.get/run', { input: { vaultId: ENG, itemId: GH } }).expect(400)).body, 'connectedAccountId');
       expectProblem((await run(f, 'items.get', { vaultId: ENG, itemId: GH }, { accountId: 'not-a-uuid' }).expect(400)).body, 'connectedAccountId');
       expectProblem((await run(f, 'items.get', [ENG, GH]).expect(400)).body, 'input');
+      // Null is not absent, and a lone surrogate is no text: both refused before anything uses them.
+      expectProblem((await run(f, 'items.list', { vaultId: ENG, title: null }).expect(400)).body, 'input.title');
+      expectProblem((await run(f, 'vaults.list', { name: null }).expect(400)).body, 'input.name');
+      expectProblem((await run(f, 'items.create', { vaultId: ENG, item: { title: 'x', category: 'LOGIN' }, idempotencyKey: null }).expect(400)).body, 'input.idempotencyKey');
+      expectProblem((await run(f, 'items.delete', { vaultId: ENG, itemId: GH, ifMatch: null }).expect(400)).body, 'input.ifMatch');
+      expectProblem((await run(f, 'vaults.list', { name: 'x\udfff' }).expect(400)).body, 'input.name');
+      expectProblem((await run(f, 'items.get', { vaultId: ENG, itemId: 'ab\ud800', by: 'title' }).expect(400)).body, 'input.itemId');
       expect(connectCalls(f.sim)).toHaveLength(0);
       // What the schema refuses, the service refuses: the inputs above fail the catalog schema too.
       expect(schemas.errors('items.get', 'input', { vaultId: ENG })).not.toEqual([]);
       expect(schemas.errors('items.get', 'input', { vaultId: ENG, itemId: GH, color: 'red' })).not.toEqual([]);
       expect(schemas.errors('items.list', 'input', { vaultId: ENG, limit: 0 })).not.toEqual([]);
+    });
+
+    it('takes the account id in any case as the same account: a retried create replays, it is not a reused key', async () => {
+      const input = { vaultId: ENG, item: { title: 'case-replay', category: 'LOGIN' }, idempotencyKey: 'case-replay-1' };
+      const first = (await run(f, 'items.create', input).expect(200)).body.output;
+      const again = (await run(f, 'items.create', input, { accountId: f.accountId.toUpperCase() }).expect(200)).body.output;
+      expect(again.id).toBe(first.id);
+      expect(connectCalls(f.sim, 'POST')).toHaveLength(1);
     });
 
     it('refuses a role the action does not allow with 403 FORBIDDEN, before any Connect call', async () => {

@@ -1,10 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsObject, IsOptional, IsUUID } from 'class-validator';
+import { IsObject, IsUUID } from 'class-validator';
+import { IsOptional } from '../../common/http/is-optional.decorator.js';
+import { ToLowerCase } from '../../common/http/to-lower-case.decorator.js';
 
 /** Body of `POST /v1/actions/{key}/run`. */
 export class RunActionRequestDto {
   @ApiProperty({ format: 'uuid', description: 'The connected account (a Connect server and token) to run the action through', example: '3f8e2a4c-5b1d-4c7e-9a2f-6d0b1e9c8a74' })
-  @IsUUID()
+  @ToLowerCase() @IsUUID()
   connectedAccountId: string;
 
   @ApiPropertyOptional({

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsOptional } from '../../common/http/is-optional.decorator.js';
 import { IsDecimalInteger } from '../../common/http/is-decimal-integer.decorator.js';
 import { IsTimestamp } from '../../common/http/is-timestamp.decorator.js';
 import { PageSize } from '../../common/pagination/page-query.dto.js';

@@ -14,19 +14,25 @@ function problemsOf(errors: ValidationError[], parent = ''): Problem[] {
 }
 
 /**
- * Postgres text cannot hold U+0000 (the query fails with "invalid byte sequence for encoding UTF8: 0x00"), so every
- * string of a body, query or path parameter is checked here, whatever class (or none) validates it. Item values,
- * which go only to Connect, are refused too: 1Password's apps cannot type one, and one rule is simpler than a list
- * of exceptions. Bodies nest at most 64 levels (json-body.parser.ts).
+ * Postgres text cannot hold U+0000 (the query fails with "invalid byte sequence for encoding UTF8: 0x00"), and a
+ * lone UTF-16 surrogate (which JSON's `\ud800` escape can carry) is no text at all: it cannot be put in a URL
+ * (encodeURIComponent throws) nor stored as UTF-8. So every string of a body, query or path parameter is checked
+ * here, whatever class (or none) validates it. Item values, which go only to Connect, are refused too: 1Password's
+ * apps cannot type either, and one rule is simpler than a list of exceptions. Bodies nest at most 64 levels
+ * (json-body.parser.ts).
  */
-function nulProblems(value: unknown, property: string, found: Problem[] = []): Problem[] {
+function stringProblems(value: unknown, property: string, found: Problem[] = []): Problem[] {
   if (typeof value === 'string') {
     if (value.includes('\0')) found.push({ property, constraints: [`${property} must not contain the NUL character (\\u0000)`] });
+    else if (!(value as WellFormed).isWellFormed()) found.push({ property, constraints: [`${property} must be well-formed Unicode (it holds a lone surrogate)`] });
   } else if (typeof value === 'object' && value !== null) {
-    for (const key in value) nulProblems((value as Record<string, unknown>)[key], property ? `${property}.${key}` : key, found);
+    for (const key in value) stringProblems((value as Record<string, unknown>)[key], property ? `${property}.${key}` : key, found);
   }
   return found;
 }
+
+/** ES2024's String.prototype.isWellFormed, in Node 20 but not in this TypeScript lib. */
+type WellFormed = string & { isWellFormed(): boolean };
 
 function isEmptyObject(value: unknown): value is object {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
@@ -48,7 +54,7 @@ class AppValidationPipe extends ValidationPipe {
     const metatype = metadata.metatype as (new () => unknown) | undefined;
     if (metadata.type !== 'query' || !metatype || !isEmptyObject(value)) {
       if (metadata.type !== 'custom') {
-        const problems = nulProblems(value, metadata.data ?? (typeof value === 'string' ? metadata.type : ''));
+        const problems = stringProblems(value, metadata.data ?? (typeof value === 'string' ? metadata.type : ''));
         if (problems.length > 0) throw validationFailed(problems);
       }
       return super.transform(value, metadata);

@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsString, MaxLength } from 'class-validator';
+import { IsOptional } from '../http/is-optional.decorator.js';
 import { IsDecimalInteger } from '../http/is-decimal-integer.decorator.js';
 
 export const DEFAULT_PAGE_SIZE = 50;

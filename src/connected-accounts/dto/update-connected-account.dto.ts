@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional } from 'class-validator';
+import { IsOptional } from '../../common/http/is-optional.decorator.js';
 import { IsDisplayName } from '../../common/http/is-display-name.decorator.js';
 import { IsConnectServerUrl, IsConnectToken, MAX_CONNECT_TOKEN_LENGTH, MAX_CONNECT_URL_LENGTH } from './connect-input.validators.js';
 import { EXAMPLE_CONNECT_TOKEN } from './create-connected-account.dto.js';

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsBoolean, IsString, Length, Matches } from 'class-validator';
+import { IsOptional } from '../../common/http/is-optional.decorator.js';
 import { ItemPathDto, ItemRefDto } from '../../items/dto/item-ref.dto.js';
 import { MAX_TITLE_LENGTH, NO_CONTROL_CHARACTERS } from '../../vaults/connect-ref.util.js';
 import { ArrayPageQueryDto, toBoolean } from '../../vaults/dto/array-page-query.dto.js';

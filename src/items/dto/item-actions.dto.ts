@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsInt, IsObject, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsDefined, IsInt, IsObject, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsOptional } from '../../common/http/is-optional.decorator.js';
 import { VaultRefDto } from '../../vaults/dto/connect-ref.dto.js';
 import { CreateItemDto, ReplaceItemDto } from './item-input.dto.js';
 import { ItemRefDto } from './item-ref.dto.js';

@@ -1,9 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsNotIn, IsObject, IsOptional, IsString, Length, Matches, Max, MaxLength, Min,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsNotIn, IsObject, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsOptional } from '../../common/http/is-optional.decorator.js';
 import { NO_CONTROL_CHARACTERS } from '../../vaults/connect-ref.util.js';
 import { CATEGORY_PATTERN } from './list-items-query.dto.js';
 

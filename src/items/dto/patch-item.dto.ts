@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsObject, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsOptional } from '../../common/http/is-optional.decorator.js';
 import { NO_CONTROL_CHARACTERS } from '../../vaults/connect-ref.util.js';
 import {
   FIELD_ID_PATTERN, FIELD_PURPOSES, GeneratorRecipeDto, MAX_FIELD_VALUE_LENGTH, MAX_ITEM_TITLE_LENGTH, MAX_LABEL_LENGTH, MAX_TAGS, MAX_URLS,

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsOptional } from 'class-validator';
+import { IsBoolean } from 'class-validator';
+import { IsOptional } from '../../common/http/is-optional.decorator.js';
 import { PageQueryDto } from '../../common/pagination/page-query.dto.js';
 
 /** Query strings carry booleans as text; JSON inputs (the actions catalog) carry real booleans. */

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsEnum, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { IsEnum, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { IsOptional } from '../../common/http/is-optional.decorator.js';
+import { ToLowerCase } from '../../common/http/to-lower-case.decorator.js';
 import { LookupBy, MAX_TITLE_LENGTH, NO_CONTROL_CHARACTERS } from '../connect-ref.util.js';
 
 const REF_DESCRIPTION = 'A 1Password id (26 characters a-z, 0-9), or with `by=title` the exact, case-sensitive';
@@ -23,9 +24,7 @@ export class LookupQueryDto {
 
 export class AccountPathDto {
   @ApiProperty({ format: 'uuid', description: 'The connected account (a Connect server and token) to act through', example: '3f8e2a4c-5b1d-4c7e-9a2f-6d0b1e9c8a74' })
-  // Lower case: Postgres matches a uuid in any case, so one account has one spelling (client cache, circuit breaker).
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value))
-  @IsUUID()
+  @ToLowerCase() @IsUUID()
   accountId: string;
 }
 

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsString, Length, Matches } from 'class-validator';
+import { IsOptional } from '../../common/http/is-optional.decorator.js';
 import { MAX_TITLE_LENGTH, NO_CONTROL_CHARACTERS } from '../connect-ref.util.js';
 import { ArrayPageQueryDto } from './array-page-query.dto.js';
 
