@@ -1,5 +1,6 @@
 import { AppException } from '../common/errors/app-exception.js';
 import { ErrorCode } from '../common/errors/error-code.enum.js';
+import { MAX_JSON_RESPONSE_BYTES } from './connect-http.adapter.js';
 import { classifyNetworkError } from './network-error.classifier.js';
 import { RetryPolicy } from './retry-policy.js';
 
@@ -83,6 +84,8 @@ export class ConnectErrorMapper {
         return new AppException(ErrorCode.CONNECT_TLS_ERROR, 'The TLS connection to the Connect server failed', details);
       case 'protocol':
         return ConnectErrorMapper.notAConnectServer('the server does not speak HTTP');
+      case 'too-large':
+        return ConnectErrorMapper.notAConnectServer(`its answer is larger than ${MAX_JSON_RESPONSE_BYTES / 1024 / 1024} MiB`);
       case 'reset':
         return new AppException(
           ErrorCode.CONNECT_UNAVAILABLE,

@@ -16,6 +16,16 @@ function abortedError(): Error {
   return Object.assign(new Error('the response was cut off'), { code: 'ECONNRESET' });
 }
 
+/** Most bytes of a JSON answer held in memory: Connect's largest (a vault's whole item list) is a few MB. */
+export const MAX_JSON_RESPONSE_BYTES = 64 * 1024 * 1024;
+/** Most bytes of an error answer kept: its `{status, message}` is all that is read; the rest is read and dropped. */
+export const MAX_ERROR_BODY_BYTES = 64 * 1024;
+export const RESPONSE_TOO_LARGE_CODE = 'ERR_CONNECT_RESPONSE_TOO_LARGE';
+
+function tooLargeError(): Error {
+  return Object.assign(new Error(`the answer is larger than ${MAX_JSON_RESPONSE_BYTES} bytes`), { code: RESPONSE_TOO_LARGE_CODE });
+}
+
 /**
  * The transport under the Connect client's axios calls: node:http(s) with the account's agent and nothing else.
  * axios's Node adapter also handles what Connect calls never use (redirects, proxies, decompression, progress
@@ -24,9 +34,14 @@ function abortedError(): Error {
  *
  * The contract ConnectClient relies on: every status resolves (its `validateStatus` accepts all); `text` bodies
  * arrive as one string, `stream` bodies as the IncomingMessage itself; failures below HTTP reject with Node's
- * own error and its `code` (ECONNREFUSED, ECONNRESET, the agent's connect timeout...); a server silent for
- * `timeout` ms fails the request with ETIMEDOUT, as axios does (an idle-socket timeout, so a long download that
- * keeps moving is never cut).
+ * own error and its `code` (ECONNREFUSED, ECONNRESET, the agent's connect timeout...).
+ *
+ * Time: `timeout` bounds the whole exchange from the moment it is asked for (waiting for one of the pool's
+ * sockets included) until a `text` body is complete, or until a `stream` answer's headers; then ETIMEDOUT, as
+ * axios's. A streamed body has no total bound (a 100 MB download may take minutes) but may not stall: it fails
+ * after `timeout` ms without a byte while it is being read, not while its reader holds it back.
+ * Size: a `text` body over MAX_JSON_RESPONSE_BYTES fails the request; of an error answer's body only the first
+ * MAX_ERROR_BODY_BYTES are kept.
  */
 export const connectHttpAdapter: AxiosAdapter = (config: InternalAxiosRequestConfig) => {
   const gate = (config as GatedRequestConfig).connectGate;
@@ -46,25 +61,53 @@ function exchange(config: InternalAxiosRequestConfig): Promise<AxiosResponse> {
       headers,
       agent: secure ? config.httpsAgent : config.httpAgent,
     };
+    const timeoutMs = config.timeout ?? 0;
     const onResponse = (res: IncomingMessage) => {
       const respond = (data: unknown) =>
         resolve({ data, status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: res.headers as AxiosResponseHeaders, config, request: req });
       if (config.responseType === 'stream') {
+        clearTimeout(deadline);
+        if (timeoutMs > 0) guardStall(req, res, timeoutMs);
         respond(res);
         return;
       }
+      const status = res.statusCode ?? 0;
+      const keep = status >= 200 && status < 300 ? MAX_JSON_RESPONSE_BYTES : MAX_ERROR_BODY_BYTES;
       const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        if (size >= keep) {
+          if (keep === MAX_JSON_RESPONSE_BYTES) req.destroy(tooLargeError());
+          return;
+        }
+        chunks.push(size + chunk.length > keep ? chunk.subarray(0, keep - size) : chunk);
+        size += chunk.length;
+      });
       res.on('end', () => respond(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8')));
       res.on('error', reject);
       // Closed before the whole body arrived (after 'end' this is a no-op: the promise is settled).
       res.on('close', () => {
+        clearTimeout(deadline);
         if (!res.complete) reject(abortedError());
       });
     };
     const req = secure ? https.request(url, options, onResponse) : http.request(url, options, onResponse);
-    req.on('error', reject);
-    if (config.timeout) req.setTimeout(config.timeout, () => req.destroy(timeoutError(config.timeout!)));
+    const deadline = timeoutMs > 0 ? setTimeout(() => req.destroy(timeoutError(timeoutMs)), timeoutMs) : undefined;
+    req.on('error', (error) => {
+      clearTimeout(deadline);
+      reject(error);
+    });
     req.end(body);
   });
+}
+
+/**
+ * A streamed body that stops moving fails with ETIMEDOUT after `timeoutMs`, counted only while it flows: when its
+ * reader pauses it (backpressure from a slow client of ours), the socket is idle by our choice, not the server's.
+ */
+function guardStall(req: http.ClientRequest, res: IncomingMessage, timeoutMs: number): void {
+  // The body's reader gets the timeout itself (destroying the request would show it a reset).
+  req.setTimeout(timeoutMs, () => res.destroy(timeoutError(timeoutMs)));
+  res.on('pause', () => req.setTimeout(0));
+  res.on('resume', () => req.setTimeout(timeoutMs));
 }

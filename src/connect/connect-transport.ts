@@ -159,7 +159,10 @@ export class ConnectTransport {
     let response: AxiosResponse;
     let earlierAttemptMayHaveApplied: boolean;
     try {
-      ({ response, earlierAttemptMayHaveApplied } = await this.#retry.run(call.method, () => this.#axios.request(config), discardBody));
+      // CONNECT_REQUEST_TIMEOUT_MS is the whole call's: a retry gets what is left of it.
+      const attempt = (remainingMs: number) =>
+        this.#axios.request(remainingMs >= this.#requestTimeoutMs ? config : { ...config, timeout: Math.max(1, Math.floor(remainingMs)) });
+      ({ response, earlierAttemptMayHaveApplied } = await this.#retry.run(call.method, attempt, discardBody, this.#requestTimeoutMs));
     } catch (error) {
       // Only a gate rejects with an AppException: the call never left, so it says nothing about the server.
       if (error instanceof AppException) {

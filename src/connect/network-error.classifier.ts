@@ -1,7 +1,8 @@
 import { CONNECT_TIMEOUT_CODE } from './connect-agent.factory.js';
+import { RESPONSE_TOO_LARGE_CODE } from './connect-http.adapter.js';
 
 /** What went wrong below HTTP: decides both retrying (only `reset`) and the error code we report. */
-export type NetworkFailureKind = 'reset' | 'unreachable' | 'timeout' | 'tls' | 'protocol' | 'unknown';
+export type NetworkFailureKind = 'reset' | 'unreachable' | 'timeout' | 'tls' | 'protocol' | 'too-large' | 'unknown';
 
 export interface NetworkFailure {
   kind: NetworkFailureKind;
@@ -59,5 +60,6 @@ export function classifyNetworkError(error: unknown): NetworkFailure {
   if (TLS_CODES.has(code) || code.startsWith('CERT_') || code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_')) return { kind: 'tls', code };
   // The peer does not speak HTTP (Node's parser errors).
   if (code.startsWith('HPE_')) return { kind: 'protocol', code };
+  if (code === RESPONSE_TOO_LARGE_CODE) return { kind: 'too-large', code };
   return { kind: 'unknown', code };
 }

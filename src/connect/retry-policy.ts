@@ -66,23 +66,34 @@ export class RetryPolicy {
    * Runs `attempt` until it yields a final response or throws a final error. A response that is retried is
    * first passed to `discard` (to release a streamed body). The last response is returned even when its
    * status is an error (mapping it is the caller's job), with whether an earlier attempt may have been applied.
+   * `budgetMs` bounds the whole call: each attempt is given what is left of it, and no retry starts (nor waits
+   * for its backoff or Retry-After) past it; the last answer or error stands instead.
    */
-  async run<R extends RetryableResponse>(method: HttpMethod, attempt: () => Promise<R>, discard?: (response: R) => void): Promise<RetryOutcome<R>> {
+  async run<R extends RetryableResponse>(
+    method: HttpMethod,
+    attempt: (remainingMs: number) => Promise<R>,
+    discard?: (response: R) => void,
+    budgetMs = Number.POSITIVE_INFINITY,
+  ): Promise<RetryOutcome<R>> {
     const retries = IDEMPOTENT_METHODS.has(method) ? this.settings.maxRetries : 0;
+    const started = Date.now();
+    const remaining = () => budgetMs - (Date.now() - started);
     let earlierAttemptMayHaveApplied = false;
     for (let retry = 0; ; retry++) {
       let response: R;
       try {
-        response = await attempt();
+        response = await attempt(remaining());
       } catch (error) {
         if (retry >= retries || classifyNetworkError(error).kind !== 'reset') throw error;
+        const wait = this.backoffMs(retry);
+        if (wait >= remaining()) throw error;
         earlierAttemptMayHaveApplied = true;
-        await this.sleep(this.backoffMs(retry));
+        await this.sleep(wait);
         continue;
       }
       if (retry >= retries || !RETRYABLE_STATUSES.has(response.status)) return { response, earlierAttemptMayHaveApplied };
       const wait = this.waitBeforeRetryMs(retry, response);
-      if (wait === undefined) return { response, earlierAttemptMayHaveApplied };
+      if (wait === undefined || wait >= remaining()) return { response, earlierAttemptMayHaveApplied };
       if (!NOT_APPLIED_STATUSES.has(response.status)) earlierAttemptMayHaveApplied = true;
       discard?.(response);
       await this.sleep(wait);

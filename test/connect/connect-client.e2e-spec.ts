@@ -412,6 +412,82 @@ describe('ConnectClient error mapping', () => {
     expect(error.details).toEqual({ networkError: expect.stringMatching(/SSL|TLS|EPROTO/) });
   });
 
+  it('times out a body that trickles in (the 600 ms timeout is for the whole answer, not between bytes)', async () => {
+    await withServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('[');
+      const tick = setInterval(() => res.write(' '), 100);
+      res.on('close', () => clearInterval(tick));
+    }, async (url) => {
+      const started = Date.now();
+      await expectConnectError(newClient({ maxRetries: 0 }, url).listVaults(), ErrorCode.CONNECT_TIMEOUT);
+      expect(Date.now() - started).toBeLessThan(1500);
+    });
+  });
+
+  it('counts the wait for one of the pool\'s sockets in the timeout', async () => {
+    const held: http.ServerResponse[] = [];
+    await withServer((_req, res) => {
+      held.push(res);
+    }, async (url) => {
+      const client = newClient({ maxRetries: 0, maxSockets: 1 }, url);
+      const started = Date.now();
+      const results = await Promise.allSettled([client.listVaults(), client.listVaults(), client.listVaults()]);
+      expect(results.map((r) => (r.status === 'rejected' ? (r.reason as AppException).code : 'ok'))).toEqual([ErrorCode.CONNECT_TIMEOUT, ErrorCode.CONNECT_TIMEOUT, ErrorCode.CONNECT_TIMEOUT]);
+      // All three within about one timeout, not one after the other.
+      expect(Date.now() - started).toBeLessThan(1100);
+    });
+    held.forEach((res) => res.destroy());
+  });
+
+  it('refuses a JSON answer over 64 MiB without holding it, and keeps only the start of an error body', async () => {
+    const chunk = Buffer.alloc(1024 * 1024, 0x20);
+    await withServer((req, res) => {
+      if (req.url === '/v1/vaults') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        let sent = 0;
+        const pump = () => {
+          while (sent < 80 && res.write(chunk)) sent++;
+          if (sent < 80) res.once('drain', pump);
+          else res.end();
+        };
+        pump();
+      } else {
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(`{"status":400,"message":"bad"}${' '.repeat(2 * 1024 * 1024)}`);
+      }
+    }, async (url) => {
+      const client = newClient({ maxRetries: 0, requestTimeoutMs: 20_000 }, url);
+      const error = await expectConnectError(client.listVaults(), ErrorCode.CONNECT_NOT_A_CONNECT_SERVER);
+      expect(error.message).toContain('64 MiB');
+      await expectConnectError(client.getVault(VAULT), ErrorCode.CONNECT_BAD_REQUEST);
+    });
+  });
+
+  it('does not time out a download its reader holds back, only one the server stops sending', async () => {
+    const body = Buffer.alloc(8 * 1024 * 1024, 0x61);
+    let stall = false;
+    await withServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(body.length) });
+      if (stall) res.write(body.subarray(0, 1024));
+      else res.end(body);
+    }, async (url) => {
+      const client = newClient({ maxRetries: 0 }, url);
+      const content = await client.getFileContent(VAULT, DOC, BIG_FILE);
+      content.stream.pause();
+      // Held back for well over the 600 ms timeout, then read to the end.
+      await new Promise((r) => setTimeout(r, 1200));
+      let received = 0;
+      for await (const piece of content.stream) received += (piece as Buffer).length;
+      expect(received).toBe(body.length);
+      stall = true;
+      const stalled = await client.getFileContent(VAULT, DOC, BIG_FILE);
+      await expect((async () => {
+        for await (const piece of stalled.stream) void piece;
+      })()).rejects.toMatchObject({ code: ErrorCode.CONNECT_TIMEOUT });
+    });
+  });
+
   it('a web server that is not Connect: CONNECT_NOT_A_CONNECT_SERVER', async () => {
     const web = http.createServer((req, res) => {
       if (req.url === '/missing-heartbeat' || req.url?.startsWith('/v1/vaults/')) {
@@ -437,6 +513,18 @@ describe('ConnectClient error mapping', () => {
   });
 });
 
+/** Runs `fn` against a throwaway HTTP server on loopback. */
+async function withServer(handler: http.RequestListener, fn: (url: string) => Promise<void>): Promise<void> {
+  const server = http.createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    await fn(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
 describe('ConnectClient retries', () => {
   it('a 503 then a 200 on GET succeeds with exactly 2 requests', async () => {
     sim.setFaults({ script: [{ status: 503, retryAfterSeconds: 0 }] });
@@ -447,7 +535,7 @@ describe('ConnectClient retries', () => {
 
   it('backs off exponentially with full jitter, through the injectable sleep', async () => {
     const waits: number[] = [];
-    const client = newClient({ maxRetries: 3, retryBaseMs: 100, random: () => 0.5, sleep: async (ms) => { waits.push(ms); } });
+    const client = newClient({ maxRetries: 3, retryBaseMs: 100, random: () => 0.5, sleep: async (ms) => { waits.push(ms); }, requestTimeoutMs: 5000 });
     sim.setFaults({ script: [{ status: 500 }, { status: 502 }, { status: 504 }], retryAfterSeconds: 0 });
     await client.getVault(VAULT);
     expect(waits).toEqual([50, 100, 200]);
@@ -460,11 +548,20 @@ describe('ConnectClient retries', () => {
   it('a 429 waits out its Retry-After', async () => {
     sim.setFaults({ script: [{ status: 429, retryAfterSeconds: 1 }] });
     const started = Date.now();
-    await newClient().listVaults();
+    await newClient({ requestTimeoutMs: 5000 }).listVaults();
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
     const attempts = seen('/v1/vaults');
     expect(attempts.map((r) => r.status)).toEqual([429, 200]);
     expect(attempts[1].time - attempts[0].time).toBeGreaterThanOrEqual(950);
+  });
+
+  it('the request timeout bounds the whole call: a Retry-After past it is not waited, the 429 is returned at once', async () => {
+    sim.setFaults({ script: [{ status: 429, retryAfterSeconds: 1 }] });
+    const started = Date.now();
+    const error = await expectConnectError(newClient().listVaults(), ErrorCode.CONNECT_UNAVAILABLE);
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(error.headers).toEqual({ 'Retry-After': '1' });
+    expect(seen('/v1/vaults')).toHaveLength(1);
   });
 
   it('a 429 whose Retry-After is too long is returned at once, with the header', async () => {
