@@ -184,10 +184,11 @@ export class AuditRecorder {
         request = this.requestDraft(req, state);
         this.writer.enqueue(request);
       }
-      // Cut off because the parser refused its body: recorded as answered (client-errors.ts), not as a client gone.
-      const refused = aborted ? parserRefusalOf(req.raw) : undefined;
-      const errorCode = refused?.code ?? (aborted ? CLIENT_CLOSED_REQUEST : (req.failure?.code ?? null));
-      const status = refused?.status ?? (aborted ? CLIENT_CLOSED_STATUS : reply.statusCode);
+      // Cut off because the parser refused its body (client-errors.ts), or because the source of a streamed answer
+      // failed (stream-failure.ts): recorded as that failure, not as a client gone.
+      const cutBy = aborted ? (parserRefusalOf(req.raw) ?? req.failure) : undefined;
+      const errorCode = cutBy?.code ?? (aborted ? CLIENT_CLOSED_REQUEST : (req.failure?.code ?? null));
+      const status = cutBy?.status ?? (aborted ? CLIENT_CLOSED_STATUS : reply.statusCode);
       const note = state.note;
       const response: AuditDraft = {
         ...request,

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuditAction } from '../audit/audit-action.decorator.js';
 import { AuditSummaries } from '../audit/audit-summaries.js';
@@ -6,6 +6,8 @@ import { CurrentPrincipal, Roles } from '../common/auth/auth.decorators.js';
 import type { Principal } from '../common/auth/principal.js';
 import { Role } from '../common/auth/role.enum.js';
 import { ErrorCode } from '../common/errors/error-code.enum.js';
+import type { ApiRequest } from '../common/http/api-request.js';
+import { keepStreamFailure } from '../common/http/stream-failure.js';
 import type { Page } from '../common/pagination/page.js';
 import { ApiPageResponse } from '../common/pagination/page-response.decorator.js';
 import { ItemPathDto } from '../items/dto/item-ref.dto.js';
@@ -61,8 +63,9 @@ export class FilesController {
   @AuditAction('files.content', { readOnly: true, reachesConnect: true, summary: AuditSummaries.query(['by']) })
   @ApiOkResponse({ description: 'The raw bytes', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } })
   @ApiErrors(...LOOKUP_ERRORS, ErrorCode.FILE_NOT_FOUND)
-  async content(@CurrentPrincipal() principal: Principal, @Param() path: FilePathDto, @Query() query: LookupQueryDto): Promise<StreamableFile> {
+  async content(@CurrentPrincipal() principal: Principal, @Param() path: FilePathDto, @Query() query: LookupQueryDto, @Req() request: ApiRequest): Promise<StreamableFile> {
     const download = await this.files.content(principal, path.accountId, { vaultId: path.vaultId, itemId: path.itemId, fileId: path.fileId, by: query.by });
+    keepStreamFailure(request, download.stream);
     return new StreamableFile(download.stream, { type: download.contentType, disposition: download.contentDisposition, length: download.contentLength });
   }
 }

@@ -1,5 +1,7 @@
 import type { SimulatorSeed } from '../../src/connect-simulator/simulator-seed.types.js';
 import { createHash } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { Response } from 'supertest';
 import { ActionsFixture, cid, connectCalls, startFixture } from './actions-fixture.js';
@@ -176,6 +178,31 @@ describe('Files (REST)', () => {
       if (process.env.WRK_TEST_REPORT) console.log(`50 MB download: peak growth rss ${growthMb.rss.toFixed(1)} MB, arrayBuffers ${growthMb.arrayBuffers.toFixed(1)} MB`);
       expect(growthMb.rss).toBeLessThan(64);
       expect(growthMb.arrayBuffers).toBeLessThan(64);
+    });
+
+    it('records a download Connect cuts off midway as Connect\'s failure, not as the client leaving', async () => {
+      const server = f.t.app.getHttpServer();
+      if (!server.listening) await f.t.app.listen(0, '127.0.0.1');
+      const { port } = server.address() as AddressInfo;
+      const path = `${big}/${BIG}/content`;
+      await new Promise<void>((resolve, reject) => {
+        http.get({ host: '127.0.0.1', port, path, headers: { authorization: `Bearer ${f.operatorKey}`, 'x-request-id': 'cut-download-1' } }, (res) => {
+          expect(res.statusCode).toBe(200);
+          // The first bytes arrive, then the Connect server goes down.
+          res.once('data', () => void f.sim.stopListener());
+          res.on('error', () => resolve());
+          res.on('close', () => resolve());
+          res.resume();
+        }).on('error', reject);
+      });
+      await f.sim.startListener();
+      let outcome: Record<string, unknown> | undefined;
+      for (let i = 0; i < 100 && !outcome; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        const events = (await f.get('/v1/audit-events?requestId=cut-download-1', f.tenant.adminKey).expect(200)).body.data as Record<string, unknown>[];
+        outcome = events.find((e) => e.outcome !== 'unknown');
+      }
+      expect(outcome).toMatchObject({ action: 'files.content', outcome: 'error', httpStatus: 503, errorCode: 'CONNECT_UNAVAILABLE' });
     });
 
     it('works by title and answers 404 FILE_NOT_FOUND for an unknown file', async () => {
