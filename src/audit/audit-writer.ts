@@ -135,8 +135,8 @@ export class AuditWriter {
 
   /** Appends a record nobody waits for (it is retried until written). */
   enqueue(draft: AuditDraft, at = Date.now()): void {
-    if (this.pendingCount >= this.maxPending) {
-      this.lose(1, 'too many audit records are waiting to be written');
+    if (this.closed || this.pendingCount >= this.maxPending) {
+      this.lose(1, this.closed ? 'the audit writer is closed' : 'too many audit records are waiting to be written');
       return;
     }
     this.push({ draft, at, retried: false, isolate: false });
@@ -146,21 +146,27 @@ export class AuditWriter {
   drain(timeoutMs = 15_000): Promise<boolean> {
     if (this.isIdle()) return Promise.resolve(true);
     return new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), timeoutMs);
-      this.idleWaiters.push(() => {
+      const wake = () => {
         clearTimeout(timer);
         resolve(true);
-      });
-      // A retry waiting on backoff is tried now: whoever drains wants it written.
+      };
+      const timer = setTimeout(() => {
+        // A waiter left behind would keep the writer in a hurry for good (see schedule).
+        this.idleWaiters.splice(this.idleWaiters.indexOf(wake), 1);
+        resolve(false);
+      }, timeoutMs);
+      this.idleWaiters.push(wake);
+      // A retry waiting on backoff is tried now, once: whoever drains wants it written. Later failures back off
+      // as usual, so a database that is down is not hammered for the whole drain.
       if (this.retryTimer) {
         clearTimeout(this.retryTimer);
         this.retryTimer = null;
       }
-      this.schedule();
+      this.schedule(true);
     });
   }
 
-  /** Writes what is queued (within `timeoutMs`), then refuses new records. */
+  /** Writes what is queued (within `timeoutMs`), then refuses new records and drops what could not be written. */
   async close(timeoutMs = 10_000): Promise<void> {
     const drained = await this.drain(timeoutMs);
     this.closed = true;
@@ -168,7 +174,13 @@ export class AuditWriter {
     this.retryTimer = null;
     if (this.lingerTimer) clearTimeout(this.lingerTimer);
     this.lingerTimer = null;
-    if (!drained && this.pendingCount > 0) this.lose(this.pendingCount, 'the service stopped before they could be written');
+    if (!drained && this.pendingCount > 0) {
+      this.lose(this.pendingCount, 'the service stopped before they could be written');
+      for (const queue of this.pending.values()) for (const entry of queue) entry.reject?.(new AuditUnavailableError('the audit writer is closed'));
+      this.pending.clear();
+      this.pendingCount = 0;
+      this.waitingCount = 0;
+    }
   }
 
   private push(entry: Entry): void {
@@ -192,8 +204,8 @@ export class AuditWriter {
 
   /** Flushes on the next turn; records nobody waits for may linger first (`now`: they may not). */
   private schedule(now = false): void {
-    if (this.scheduled || this.inFlight >= this.maxInFlight || this.pendingCount === 0) return;
-    if (!now && this.waitingCount === 0 && this.idleWaiters.length === 0) {
+    if (this.closed || this.scheduled || this.inFlight >= this.maxInFlight || this.pendingCount === 0) return;
+    if (!now && this.waitingCount === 0) {
       // While backing off after a failure, only a caller who waits makes us try again before the timer.
       if (this.retryTimer) return;
       if (this.lingerMs > 0) {
@@ -367,6 +379,10 @@ export class AuditWriter {
         if (refused) entry.isolate = true;
         kept.push(entry);
       }
+    }
+    if (this.closed && kept.length > 0) {
+      this.lose(kept.length, 'the service stopped before they could be written');
+      kept.length = 0;
     }
     for (const tenant of batch.tenants) {
       const chain = this.chain(tenant);

@@ -191,6 +191,28 @@ describe('AuditWriter (group commit)', () => {
     expect(one.stats.conflicts + two.stats.conflicts).toBeGreaterThan(0);
   });
 
+  it('backs off while draining a database that is down, and stops for good once closed', async () => {
+    const store = new MemoryStore();
+    store.failNext = 1e9;
+    const attempts = () => 1e9 - store.failNext;
+    const writer = new AuditWriter(store, { retryMinMs: 20, retryMaxMs: 100 });
+    writer.enqueue(draft(A));
+    expect(await writer.drain(300)).toBe(false);
+    // Backoff 20, 40, 80, 100 ms...: a handful of attempts in 300 ms, not one per event-loop turn.
+    expect(attempts()).toBeLessThan(10);
+    // The drain that gave up no longer hurries the writer.
+    const afterDrain = attempts();
+    await new Promise((r) => setTimeout(r, 250));
+    expect(attempts() - afterDrain).toBeLessThan(5);
+    await writer.close(100);
+    const afterClose = attempts();
+    writer.enqueue(draft(A, 1));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(attempts()).toBe(afterClose);
+    expect(writer.queueDepth).toBe(0);
+    expect(writer.stats.lost).toBe(2);
+  });
+
   it('refuses callers who wait when a write fails, and retries records nobody waits for', async () => {
     const store = new MemoryStore();
     const writer = new AuditWriter(store, { retryMinMs: 5 });
