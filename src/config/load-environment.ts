@@ -11,7 +11,10 @@ export class InvalidEnvironmentError extends Error {
 
 /** Validates raw variables against the schema; the message names each bad variable but never echoes its value. */
 export function validateEnvironment(raw: Record<string, unknown>): EnvironmentSchema {
-  const env = plainToInstance(EnvironmentSchema, { ...raw }, { exposeDefaultValues: true });
+  // An empty value is an unset one (compose writes `${VAR}` of an unset VAR as ''): its default applies. As a
+  // number it would otherwise read as 0 (PORT= listening on a random port, a rate limit of 0 turned off).
+  const set = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== ''));
+  const env = plainToInstance(EnvironmentSchema, set, { exposeDefaultValues: true });
   // whitelist drops every variable the schema does not declare (the rest of the process environment).
   const errors = validateSync(env, { whitelist: true });
   if (errors.length > 0) {

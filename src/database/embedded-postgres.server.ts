@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import childProcess, { type SpawnOptions } from 'node:child_process';
+import { syncBuiltinESMExports } from 'node:module';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { freePort } from '../common/net/ports.util.js';
 import { join } from 'node:path';
@@ -53,8 +55,27 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
   if (!existsSync(join(databaseDir, 'PG_VERSION'))) {
     await server.initialise();
   }
-  await server.start();
+  await inOwnProcessGroup(() => server.start());
   return { url: urlFor(password, port), stop: () => server.stop() };
+}
+
+/**
+ * Runs `start` with the processes it spawns in a process group of their own. Ctrl+C signals the terminal's whole
+ * foreground group: Postgres, in ours, would shut down at once (terminating the connections of requests in
+ * flight and of their audit records) while the service is still draining. In a group of its own it is stopped
+ * by the service's shutdown, last. The package spawns Postgres with no way to pass spawn options, hence the swap
+ * of child_process.spawn (and its ES module binding) for the few hundred milliseconds of the start.
+ */
+async function inOwnProcessGroup<T>(start: () => Promise<T>): Promise<T> {
+  const spawn = childProcess.spawn;
+  childProcess.spawn = ((command: string, args: readonly string[], options: SpawnOptions = {}) => spawn(command, args, { ...options, detached: true })) as typeof spawn;
+  syncBuiltinESMExports();
+  try {
+    return await start();
+  } finally {
+    childProcess.spawn = spawn;
+    syncBuiltinESMExports();
+  }
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;

@@ -45,7 +45,11 @@ export class RedisRateLimitStorage implements ClosableThrottlerStorage {
 
   /** Connects before the application serves requests; an unreachable Redis is logged and retried in the background. */
   static async connect(url: string, prefix: string): Promise<RedisRateLimitStorage> {
-    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, commandTimeout: 500, connectTimeout: 2000, connectionName: 'wrk-onepassword-rate-limits' });
+    // No offline queue: while Redis is down a count fails at once (the limiter lets the request through) instead of
+    // holding every request for the 500 ms command timeout.
+    const redis = new Redis(url, {
+      lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 500, connectTimeout: 2000, connectionName: 'wrk-onepassword-rate-limits',
+    });
     const storage = new RedisRateLimitStorage(redis, prefix);
     redis.on('error', (error: Error) => storage.logger.warn(`Redis (rate limits): ${error.message}`));
     await redis.connect().catch((error: Error) => storage.logger.error(`Redis (rate limits) is unreachable, requests are not limited until it is: ${error.message}`));

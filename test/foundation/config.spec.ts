@@ -8,6 +8,14 @@ describe('configuration', () => {
     expect(env.DATABASE_URL).toBeUndefined();
   });
 
+  it('takes an empty value as unset: the default, not 0', () => {
+    const env = validateEnvironment({ PORT: '', RATE_LIMIT_TENANT_PER_MINUTE: '', CONNECT_MAX_RETRIES: '', DATABASE_URL: '' });
+    const defaults = validateEnvironment({});
+    expect(env).toMatchObject({ PORT: 3000, RATE_LIMIT_TENANT_PER_MINUTE: defaults.RATE_LIMIT_TENANT_PER_MINUTE, CONNECT_MAX_RETRIES: defaults.CONNECT_MAX_RETRIES });
+    expect(defaults.RATE_LIMIT_TENANT_PER_MINUTE).toBeGreaterThan(0);
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],

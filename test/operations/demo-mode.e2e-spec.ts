@@ -38,7 +38,7 @@ describe('demo mode (npm run demo)', () => {
 
   it('is the package script', () => {
     const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-    expect(scripts.demo).toBe('npm run build --silent && node dist/src/demo/demo.main.js');
+    expect(scripts.demo).toBe('npm run build --silent && exec node dist/src/demo/demo.main.js');
   });
 
   it('first run: a default tenant, a demo admin key and "Demo Connect" on the simulator; the key lists the demo vaults', async () => {

@@ -45,6 +45,20 @@ describe('Rate limits shared through Redis', () => {
     expect(ttl).toBeLessThanOrEqual(60_000);
   });
 
+  it('lets requests through at once while Redis cannot be reached (no wait for a command timeout)', async () => {
+    const down = await TestApp.start({ REDIS_URL: 'redis://127.0.0.1:1', RATE_LIMIT_REDIS_PREFIX: prefix, RATE_LIMIT_TENANT_PER_MINUTE: '1' });
+    try {
+      const own = await down.createTenant();
+      for (let i = 0; i < 3; i++) {
+        const started = Date.now();
+        await down.http().get('/v1/tenant').set('Authorization', `Bearer ${own.adminKey}`).expect(200);
+        expect(Date.now() - started).toBeLessThan(250);
+      }
+    } finally {
+      await down.close();
+    }
+  });
+
   it('counts in memory, per instance, when REDIS_URL is unset', async () => {
     const env = { REDIS_URL: undefined, RATE_LIMIT_TENANT_PER_MINUTE: '2' };
     const [c, d] = await Promise.all([TestApp.start(env), TestApp.start(env)]);

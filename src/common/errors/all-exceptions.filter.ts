@@ -26,6 +26,19 @@ const STATUS_CODES: Record<number, ErrorCode> = {
   503: ErrorCode.SERVICE_UNAVAILABLE,
 };
 
+/** Socket errors, and Postgres's class 08 (connection exception) and 57P01-57P03 (shutting down, cannot connect now). */
+const DATABASE_DOWN_CODES = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|08...|57P0[123])$/;
+/** node-pg's own errors for a connection lost or never made, which carry no code. */
+const DATABASE_DOWN_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
+
+/** The code of an error that says the database cannot be reached (directly or as a TypeORM driver error). */
+function databaseErrorCode(exception: unknown): string | undefined {
+  const error = ((exception as { driverError?: unknown } | null)?.driverError ?? exception) as { code?: unknown; message?: unknown } | null;
+  if (typeof error?.code === 'string' && DATABASE_DOWN_CODES.test(error.code)) return error.code;
+  if (typeof error?.message === 'string' && DATABASE_DOWN_MESSAGES.test(error.message)) return 'connection';
+  return undefined;
+}
+
 /**
  * The single place where errors become HTTP responses: `{ error: { code, message, requestId, details? } }`.
  * Anything unexpected becomes a bare 500 with the request id; its stack goes to the log, never to the caller.
@@ -43,7 +56,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (isClientAbort(exception, request)) return;
     const response = http.getResponse();
     const resolved = this.resolve(exception);
-    if (resolved.status >= 500 && resolved.code === ErrorCode.INTERNAL_ERROR) {
+    if (resolved.code === ErrorCode.SERVICE_UNAVAILABLE && !(exception instanceof AppException) && !(exception instanceof HttpException)) {
+      this.logger.warn({ requestId: request.id, err: { code: databaseErrorCode(exception) } }, 'The database is unavailable');
+    } else if (resolved.status >= 500 && resolved.code === ErrorCode.INTERNAL_ERROR) {
       const error = exception instanceof Error ? exception : new Error(String(exception));
       this.logger.error({ requestId: request.id, err: { name: error.name, message: error.message, stack: error.stack } }, 'Unhandled error');
     }
@@ -69,6 +84,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
       }
       const code = STATUS_CODES[status];
       if (code) return { status, code, message: this.httpMessage(exception, code) };
+    }
+    if (databaseErrorCode(exception) !== undefined) {
+      return { status: 503, code: ErrorCode.SERVICE_UNAVAILABLE, message: 'The database is unavailable; try again shortly', headers: { 'Retry-After': '1' } };
     }
     return { status: 500, code: ErrorCode.INTERNAL_ERROR, message: 'Internal error' };
   }
