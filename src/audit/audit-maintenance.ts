@@ -72,6 +72,8 @@ export class AuditMaintenance implements OnApplicationBootstrap, OnApplicationSh
 
   private async withOwner<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
     const client = new pg.Client({ connectionString: this.server.url, application_name: 'wrk-onepassword-audit-maintenance' });
+    // A connection the server drops (a shutdown) fails the query in progress; unheard, its 'error' would crash us.
+    client.on('error', () => undefined);
     await client.connect();
     try {
       return await work(client);

@@ -77,6 +77,8 @@ export class DemoSetupService {
   private async findDefaultTenant(): Promise<string | undefined> {
     if (!this.database.embedded) throw new Error('demo mode runs on its embedded database only (DATABASE_URL must not be used)');
     const client = new pg.Client({ connectionString: this.database.url });
+    // A connection the server drops (a shutdown) fails the query in progress; unheard, its 'error' would crash us.
+    client.on('error', () => undefined);
     await client.connect();
     try {
       const { rows } = await client.query<{ id: string }>(
