@@ -25,14 +25,25 @@ export class ApiKeyAuthHooks {
     const fastify = adapterHost.httpAdapter?.getInstance?.() as FastifyInstance | undefined;
     if (!fastify || typeof fastify.addHook !== 'function') return;
     fastify.decorateRequest(CREDENTIALS, null);
-    fastify.addHook('preParsing', async (request, _reply, payload) => {
+    // Callback style: most requests (reads) carry no body and pass straight through, with no promise to settle.
+    fastify.addHook('preParsing', (request, _reply, payload, done) => {
       // By the matched route, not the raw URL: the router also matches `/%761/...` and absolute-form targets.
-      if (!hasBody(request.headers) || !request.routeOptions.url?.startsWith(AUTHENTICATED_PREFIX)) return payload;
-      const resolved = await credentials.of(request as ApiRequest);
-      if (resolved.kind === 'none') throw unauthenticated(resolved.missing ? SEND_A_KEY : 'Unknown or revoked API key');
-      if (resolved.kind === 'api-key') (request as ApiRequest).principal = resolved.principal;
-      else (request as ApiRequest).platformPrincipal = { kind: 'platform' };
-      return payload;
+      if (!hasBody(request.headers) || !request.routeOptions.url?.startsWith(AUTHENTICATED_PREFIX)) {
+        done(null, payload);
+        return;
+      }
+      credentials.of(request as ApiRequest).then(
+        (resolved) => {
+          if (resolved.kind === 'none') {
+            done(unauthenticated(resolved.missing ? SEND_A_KEY : 'Unknown or revoked API key'));
+            return;
+          }
+          if (resolved.kind === 'api-key') (request as ApiRequest).principal = resolved.principal;
+          else (request as ApiRequest).platformPrincipal = { kind: 'platform' };
+          done(null, payload);
+        },
+        (error: Error) => done(error),
+      );
     });
   }
 }
