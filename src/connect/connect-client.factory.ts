@@ -6,9 +6,9 @@ import { AppException } from '../common/errors/app-exception.js';
 import { ErrorCode } from '../common/errors/error-code.enum.js';
 import { AppConfig } from '../config/app-config.js';
 import { CircuitBreaker } from './circuit-breaker.js';
-import { createConnectAgent } from './connect-agent.factory.js';
 import { emptyAxiosDefaults } from './empty-axios-defaults.util.js';
 import { ConnectClient } from './connect-client.js';
+import { createConnectPool } from './connect-pool.factory.js';
 import { type ConnectAccountCredentials, ConnectTransport } from './connect-transport.js';
 import { RetryPolicy } from './retry-policy.js';
 
@@ -22,7 +22,7 @@ export interface ConnectClientOverrides extends Partial<ConnectSettings> {
 }
 
 /**
- * Creates one ConnectClient per connected account. Each client gets its own keep-alive agent, retry
+ * Creates one ConnectClient per connected account. Each client gets its own keep-alive pool, retry
  * policy and circuit breaker, and shares the HttpService's axios instance (used via `axiosRef`, its defaults
  * emptied: each call carries its whole config). Whoever keeps the clients (the account registry) must call
  * `destroy()` on one it drops.
@@ -55,7 +55,7 @@ export class ConnectClientFactory {
       { ...credentials, baseUrl: `${url.origin}${url.pathname}` },
       {
         axios: this.axios,
-        agent: createConnectAgent(url, settings),
+        pool: createConnectPool(url, settings),
         retry: new RetryPolicy(settings),
         breaker: new CircuitBreaker(settings),
         requestTimeoutMs: settings.requestTimeoutMs,

@@ -48,7 +48,7 @@ function query(params: Record<string, string | number | boolean | undefined>): s
 
 /**
  * A typed client for one connected account's Connect server. Created by ConnectClientFactory, never by
- * `new` elsewhere; the wire (token, agent, retries, breaker, error mapping) is its ConnectTransport.
+ * `new` elsewhere; the wire (token, pool, retries, breaker, error mapping) is its ConnectTransport.
  * `after(gate)` gives a view for one request whose calls are sent only once the gate resolves.
  */
 export class ConnectClient {

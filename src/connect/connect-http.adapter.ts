@@ -1,9 +1,12 @@
-import http, { type IncomingMessage } from 'node:http';
-import https from 'node:https';
+import { Readable } from 'node:stream';
 import type { AxiosAdapter, AxiosRequestConfig, AxiosResponse, AxiosResponseHeaders, InternalAxiosRequestConfig } from 'axios';
+import type { Dispatcher } from 'undici';
 
-/** A call that must not be sent before `connectGate` resolves (ConnectTransport.send); axios passes the key through. */
-export interface GatedRequestConfig extends AxiosRequestConfig {
+/** What ConnectTransport adds to each call's axios config; axios passes unknown keys through to the adapter. */
+export interface ConnectRequestConfig extends AxiosRequestConfig {
+  /** The connected account's pool (connect-pool.factory.ts): the only way out. */
+  connectPool?: Dispatcher;
+  /** A call that must not be sent before this resolves (ConnectTransport.send). */
   connectGate?: Promise<void>;
 }
 
@@ -27,24 +30,24 @@ function tooLargeError(): Error {
 }
 
 /**
- * The transport under the Connect client's axios calls: node:http(s) with the account's agent and nothing else.
- * axios's Node adapter also handles what Connect calls never use (redirects, proxies, decompression, progress
- * events, form data, rate limits) and cost about 100 µs of CPU per call here (a 2.5 KB item, c=32: 190–230 µs
- * through it, 114–144 µs with this adapter, 80 µs for node:http alone).
+ * The transport under the Connect client's axios calls: the account's undici pool and nothing else. axios's Node
+ * adapter also handles what Connect calls never use (redirects, proxies, decompression, progress events, form
+ * data) and cost about 100 µs of CPU per call here; this adapter drives undici's `dispatch` directly, without
+ * the AbortSignal that its `request()` would need for a deadline (30 µs a call).
  *
  * The contract ConnectClient relies on: every status resolves (its `validateStatus` accepts all); `text` bodies
- * arrive as one string, `stream` bodies as the IncomingMessage itself; failures below HTTP reject with Node's
- * own error and its `code` (ECONNREFUSED, ECONNRESET, the agent's connect timeout...).
+ * arrive as one string, `stream` bodies as a Readable with backpressure; failures below HTTP reject with the
+ * socket's or undici's own error and its `code` (ECONNREFUSED, UND_ERR_SOCKET, UND_ERR_CONNECT_TIMEOUT...).
  *
  * Time: `timeout` bounds the whole exchange from the moment it is asked for (waiting for one of the pool's
  * sockets included) until a `text` body is complete, or until a `stream` answer's headers; then ETIMEDOUT, as
- * axios's. A streamed body has no total bound (a 100 MB download may take minutes) but may not stall: it fails
- * after `timeout` ms without a byte while it is being read, not while its reader holds it back.
+ * axios's. A streamed body has no total bound (a 100 MB download may take minutes) but may not stall: undici fails
+ * it after `timeout` ms without a byte while it is being read, not while its reader holds it back.
  * Size: a `text` body over MAX_JSON_RESPONSE_BYTES fails the request; of an error answer's body only the first
  * MAX_ERROR_BODY_BYTES are kept.
  */
 export const connectHttpAdapter: AxiosAdapter = (config: InternalAxiosRequestConfig) => {
-  const gate = (config as GatedRequestConfig).connectGate;
+  const gate = (config as ConnectRequestConfig).connectGate;
   // Held before the request exists: a call waiting for its gate holds no socket of the account's pool.
   return gate === undefined ? exchange(config) : gate.then(() => exchange(config));
 };
@@ -52,62 +55,148 @@ export const connectHttpAdapter: AxiosAdapter = (config: InternalAxiosRequestCon
 function exchange(config: InternalAxiosRequestConfig): Promise<AxiosResponse> {
   return new Promise<AxiosResponse>((resolve, reject) => {
     const url = config.url!;
-    const secure = url.startsWith('https:');
-    const headers = config.headers.toJSON() as Record<string, string>;
-    const body = typeof config.data === 'string' ? config.data : undefined;
-    if (body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(body));
-    const options: http.RequestOptions = {
-      method: (config.method ?? 'get').toUpperCase(),
-      headers,
-      agent: secure ? config.httpsAgent : config.httpAgent,
-    };
     const timeoutMs = config.timeout ?? 0;
-    const onResponse = (res: IncomingMessage) => {
-      const respond = (data: unknown) =>
-        resolve({ data, status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: res.headers as AxiosResponseHeaders, config, request: req });
-      if (config.responseType === 'stream') {
-        clearTimeout(deadline);
-        if (timeoutMs > 0) guardStall(req, res, timeoutMs);
-        respond(res);
-        return;
-      }
-      const status = res.statusCode ?? 0;
-      const keep = status >= 200 && status < 300 ? MAX_JSON_RESPONSE_BYTES : MAX_ERROR_BODY_BYTES;
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        if (size >= keep) {
-          if (keep === MAX_JSON_RESPONSE_BYTES) req.destroy(tooLargeError());
-          return;
-        }
-        chunks.push(size + chunk.length > keep ? chunk.subarray(0, keep - size) : chunk);
-        size += chunk.length;
-      });
-      res.on('end', () => respond(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8')));
-      res.on('error', reject);
-      // Closed before the whole body arrived (after 'end' this is a no-op: the promise is settled).
-      res.on('close', () => {
-        clearTimeout(deadline);
-        if (!res.complete) reject(abortedError());
-      });
-    };
-    const req = secure ? https.request(url, options, onResponse) : http.request(url, options, onResponse);
-    const deadline = timeoutMs > 0 ? setTimeout(() => req.destroy(timeoutError(timeoutMs)), timeoutMs) : undefined;
-    req.on('error', (error) => {
-      clearTimeout(deadline);
-      reject(error);
-    });
-    req.end(body);
+    const stream = config.responseType === 'stream';
+    const handler = new ConnectExchange(config, stream, timeoutMs, resolve, reject);
+    (config as ConnectRequestConfig).connectPool!.dispatch({
+      // The pool is the origin's: the path starts at the first slash after `scheme://host`.
+      path: url.slice(url.indexOf('/', url.indexOf('//') + 2)),
+      method: (config.method ?? 'get').toUpperCase() as Dispatcher.HttpMethod,
+      headers: config.headers.toJSON() as Record<string, string>,
+      body: typeof config.data === 'string' ? config.data : null,
+      headersTimeout: 0,
+      bodyTimeout: stream ? timeoutMs : 0,
+    }, handler);
   });
 }
 
-/**
- * A streamed body that stops moving fails with ETIMEDOUT after `timeoutMs`, counted only while it flows: when its
- * reader pauses it (backpressure from a slow client of ours), the socket is idle by our choice, not the server's.
- */
-function guardStall(req: http.ClientRequest, res: IncomingMessage, timeoutMs: number): void {
-  // The body's reader gets the timeout itself (destroying the request would show it a reset).
-  req.setTimeout(timeoutMs, () => res.destroy(timeoutError(timeoutMs)));
-  res.on('pause', () => req.setTimeout(0));
-  res.on('resume', () => req.setTimeout(timeoutMs));
+/** One attempt's answer, as undici delivers it. */
+class ConnectExchange implements Dispatcher.DispatchHandler {
+  #controller: Dispatcher.DispatchController | undefined;
+  /** Why the call ended before undici started it (the deadline, while waiting for a socket). */
+  #failure: Error | undefined;
+  #settled = false;
+  readonly #deadline: NodeJS.Timeout | undefined;
+  #status = 0;
+  #headers: AxiosResponseHeaders | undefined;
+  #body: ConnectBody | undefined;
+  #keep = 0;
+  #size = 0;
+  readonly #chunks: Buffer[] = [];
+
+  constructor(
+    private readonly config: InternalAxiosRequestConfig,
+    private readonly stream: boolean,
+    timeoutMs: number,
+    private readonly resolve: (response: AxiosResponse) => void,
+    private readonly reject: (error: Error) => void,
+  ) {
+    this.#deadline = timeoutMs > 0 ? setTimeout(() => this.#fail(timeoutError(timeoutMs)), timeoutMs) : undefined;
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+    if (this.#failure !== undefined) controller.abort(this.#failure);
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    // 1xx are interim; after the deadline nothing is delivered to anyone.
+    if (statusCode < 200 || this.#settled) return;
+    // Repeated headers as node:http gives them: one string.
+    for (const name in headers) {
+      const value = headers[name];
+      if (Array.isArray(value)) headers[name] = value.join(', ');
+    }
+    this.#status = statusCode;
+    this.#headers = headers as AxiosResponseHeaders;
+    if (this.stream) {
+      clearTimeout(this.#deadline);
+      this.#body = new ConnectBody(controller);
+      this.#respond(this.#body);
+      return;
+    }
+    this.#keep = statusCode >= 200 && statusCode < 300 ? MAX_JSON_RESPONSE_BYTES : MAX_ERROR_BODY_BYTES;
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.#body !== undefined) {
+      if (!this.#body.push(chunk)) controller.pause();
+      return;
+    }
+    if (this.#size >= this.#keep) {
+      if (this.#keep === MAX_JSON_RESPONSE_BYTES) this.#fail(tooLargeError());
+      return;
+    }
+    // undici's chunk is a view of the socket's read: kept as it is, it keeps only that read alive.
+    this.#chunks.push(this.#size + chunk.length > this.#keep ? chunk.subarray(0, this.#keep - this.#size) : chunk);
+    this.#size += chunk.length;
+  }
+
+  onResponseEnd(): void {
+    clearTimeout(this.#deadline);
+    if (this.#body !== undefined) {
+      this.#body.finish();
+      return;
+    }
+    const chunks = this.#chunks;
+    this.#respond(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8'));
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
+    clearTimeout(this.#deadline);
+    if (this.#body !== undefined) {
+      this.#body.fail(error);
+      return;
+    }
+    if (this.#settled) return;
+    this.#settled = true;
+    this.reject(error);
+  }
+
+  #respond(data: unknown): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.resolve({ data, status: this.#status, statusText: '', headers: this.#headers!, config: this.config });
+  }
+
+  /** Ends the call now (deadline, size), and the request with it, or before it starts if it has not yet. */
+  #fail(error: Error): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    clearTimeout(this.#deadline);
+    this.reject(error);
+    if (this.#controller === undefined) this.#failure = error;
+    else this.#controller.abort(error);
+  }
+}
+
+/** A streamed answer's body: undici's parser pauses while this is full, and a reader that quits ends the request. */
+class ConnectBody extends Readable {
+  #done = false;
+
+  constructor(private readonly controller: Dispatcher.DispatchController) {
+    super();
+  }
+
+  override _read(): void {
+    this.controller.resume();
+  }
+
+  finish(): void {
+    this.#done = true;
+    this.push(null);
+  }
+
+  fail(error: Error): void {
+    this.#done = true;
+    this.destroy(error);
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    if (!this.#done) {
+      this.#done = true;
+      this.controller.abort(error ?? abortedError());
+    }
+    callback(error);
+  }
 }

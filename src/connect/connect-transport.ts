@@ -1,11 +1,11 @@
-import type { Agent } from 'node:http';
 import { PassThrough, Readable } from 'node:stream';
-import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
+import type { AxiosInstance, AxiosResponse } from 'axios';
+import type { Dispatcher } from 'undici';
 import { AppException } from '../common/errors/app-exception.js';
 import { ErrorCode } from '../common/errors/error-code.enum.js';
 import type { BodyBufferScavenger } from '../common/memory/body-buffer-scavenger.js';
 import { ConnectErrorMapper, type ConnectResource } from './connect-error.mapper.js';
-import { connectHttpAdapter, type GatedRequestConfig } from './connect-http.adapter.js';
+import { connectHttpAdapter, type ConnectRequestConfig } from './connect-http.adapter.js';
 import type { CircuitBreaker, CircuitState } from './circuit-breaker.js';
 import type { HttpMethod, RetryPolicy } from './retry-policy.js';
 
@@ -21,7 +21,8 @@ export interface ConnectAccountCredentials {
 /** Everything a client needs besides credentials; built by ConnectClientFactory. */
 export interface ConnectClientDependencies {
   axios: AxiosInstance;
-  agent: Agent;
+  /** The account's own keep-alive pool (connect-pool.factory.ts). */
+  pool: Dispatcher;
   retry: RetryPolicy;
   breaker: CircuitBreaker;
   requestTimeoutMs: number;
@@ -71,7 +72,7 @@ async function readErrorBody(stream: Readable): Promise<string> {
 }
 
 /**
- * The wire under one connected account's ConnectClient: the token, the account's own bounded keep-alive agent,
+ * The wire under one connected account's ConnectClient: the token, the account's own bounded keep-alive pool,
  * retries for idempotent calls and the circuit breaker. Every call goes through `axiosRef` directly (no
  * Observables on the hot path) and every failure is mapped by ConnectErrorMapper to an AppException that holds
  * no secret. Shared by the account's client and the per-request views of it (ConnectClient.after).
@@ -81,13 +82,13 @@ export class ConnectTransport {
   readonly baseUrl: string;
   // ES private fields: invisible to util.inspect and JSON.stringify, unlike TypeScript `private`.
   readonly #token: string;
-  readonly #agent: Agent;
+  readonly #pool: Dispatcher;
   readonly #axios: AxiosInstance;
   readonly #retry: RetryPolicy;
   readonly #breaker: CircuitBreaker;
   readonly #requestTimeoutMs: number;
   readonly #scavenger: BodyBufferScavenger;
-  readonly #baseConfig: AxiosRequestConfig;
+  readonly #baseConfig: ConnectRequestConfig;
   readonly #authHeaders: Record<string, string>;
   readonly #contentHeaders: Record<string, string>;
   readonly #anonymousHeaders: Record<string, string> = { 'User-Agent': USER_AGENT };
@@ -98,7 +99,7 @@ export class ConnectTransport {
     this.accountId = credentials.accountId;
     this.baseUrl = credentials.baseUrl.replace(/\/+$/, '');
     this.#token = credentials.token;
-    this.#agent = dependencies.agent;
+    this.#pool = dependencies.pool;
     this.#axios = dependencies.axios;
     this.#retry = dependencies.retry;
     this.#breaker = dependencies.breaker;
@@ -110,7 +111,7 @@ export class ConnectTransport {
     this.#contentHeaders = { Authorization: this.#authHeaders.Authorization, Accept: '*/*', 'Accept-Encoding': 'identity', 'User-Agent': USER_AGENT };
     // Built once. The transport (connect-http.adapter.ts) resolves every status and never redirects or proxies.
     this.#baseConfig = {
-      [this.baseUrl.startsWith('https:') ? 'httpsAgent' : 'httpAgent']: dependencies.agent,
+      connectPool: dependencies.pool,
       timeout: dependencies.requestTimeoutMs,
       transformRequest: NO_TRANSFORMS,
       transformResponse: NO_TRANSFORMS,
@@ -130,7 +131,7 @@ export class ConnectTransport {
   /** Closes every socket. Later calls throw: the owner must create a new client. */
   destroy(): void {
     this.#destroyed = true;
-    this.#agent.destroy();
+    void this.#pool.destroy();
   }
 
   /**
@@ -146,7 +147,7 @@ export class ConnectTransport {
     const waitMs = this.#breaker.admit();
     if (waitMs > 0) throw ConnectErrorMapper.circuitOpen(waitMs);
 
-    const config: GatedRequestConfig = {
+    const config: ConnectRequestConfig = {
       ...this.#baseConfig,
       method: call.method,
       url: this.baseUrl + call.path,

@@ -15,4 +15,12 @@ describe('classifyNetworkError', () => {
     expect(classifyNetworkError(nodeError('ECONNREFUSED', 'connect'))).toEqual({ kind: 'unreachable', code: 'ECONNREFUSED' });
     expect(classifyNetworkError(nodeError('ECONNRESET', 'read'))).toEqual({ kind: 'reset', code: 'ECONNRESET' });
   });
+
+  it("reads undici's codes: a closed socket is a reset, its timers a slow server, its connect timeout unreachable", () => {
+    expect(classifyNetworkError(nodeError('UND_ERR_SOCKET'))).toEqual({ kind: 'reset', code: 'UND_ERR_SOCKET' });
+    expect(classifyNetworkError(nodeError('UND_ERR_BODY_TIMEOUT'))).toEqual({ kind: 'timeout', code: 'ETIMEDOUT' });
+    expect(classifyNetworkError(nodeError('UND_ERR_HEADERS_TIMEOUT'))).toEqual({ kind: 'timeout', code: 'ETIMEDOUT' });
+    expect(classifyNetworkError(nodeError('UND_ERR_CONNECT_TIMEOUT'))).toEqual({ kind: 'unreachable', code: 'UND_ERR_CONNECT_TIMEOUT' });
+    expect(classifyNetworkError(nodeError('HPE_INVALID_CONSTANT'))).toEqual({ kind: 'protocol', code: 'HPE_INVALID_CONSTANT' });
+  });
 });

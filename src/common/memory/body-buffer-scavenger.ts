@@ -9,10 +9,9 @@ export interface BodyBufferScavengerOptions {
 }
 
 /**
- * Keeps a streamed download from piling up body buffers. Each chunk Node's HTTP parser copies out of a socket
- * read (up to 120 KB, `SOCKET_READ_BYTES`) is memory outside the V8 heap, freed only once a scavenge collects the
- * small JS object holding it; relaying a file allocates so little JS that V8 scavenged only when those buffers
- * reached its 64 MB external-memory limit (measured with Node's own 64 KB reads). A 100 MB download then
+ * Keeps a streamed download from piling up body buffers. Each body chunk (a view of one socket read, up to 64 KB)
+ * is memory outside the V8 heap, freed only once a scavenge collects the small JS object holding it; relaying a
+ * file allocates so little JS that V8 scavenged only when those buffers reached its 64 MB external-memory limit. A 100 MB download then
  * grew RSS by 52–54 MB and ran at 47–56% of direct throughput (page faults on fresh memory).
  * Every 2 MB, because with the old generation allowed only 30% growth (`npm start`) the buffers that 8 MB let
  * pile up set off a full mark-compact every 30 MB or so. Per 100 MB download (bench, download only, two runs
