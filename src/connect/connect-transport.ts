@@ -151,7 +151,7 @@ export class ConnectTransport {
       ...this.#baseConfig,
       method: call.method,
       url: this.baseUrl + call.path,
-      headers: call.anonymous ? this.#anonymousHeaders : responseType === 'stream' ? this.#contentHeaders : this.#authHeaders,
+      connectHeaders: call.anonymous ? this.#anonymousHeaders : responseType === 'stream' ? this.#contentHeaders : this.#authHeaders,
       responseType,
       ...(call.body === undefined ? {} : { data: JSON.stringify(call.body) }),
       ...(gate === undefined ? {} : { connectGate: gate }),
