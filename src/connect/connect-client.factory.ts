@@ -6,6 +6,7 @@ import { AppException } from '../common/errors/app-exception.js';
 import { ErrorCode } from '../common/errors/error-code.enum.js';
 import { AppConfig } from '../config/app-config.js';
 import { CircuitBreaker } from './circuit-breaker.js';
+import { createConnectAgent } from './connect-agent.factory.js';
 import { emptyAxiosDefaults } from './empty-axios-defaults.util.js';
 import { ConnectClient } from './connect-client.js';
 import { createConnectPool } from './connect-pool.factory.js';
@@ -22,7 +23,7 @@ export interface ConnectClientOverrides extends Partial<ConnectSettings> {
 }
 
 /**
- * Creates one ConnectClient per connected account. Each client gets its own keep-alive pool, retry
+ * Creates one ConnectClient per connected account. Each client gets its own keep-alive pool (API calls) and agent (file content), retry
  * policy and circuit breaker, and shares the HttpService's axios instance (used via `axiosRef`, its defaults
  * emptied: each call carries its whole config). Whoever keeps the clients (the account registry) must call
  * `destroy()` on one it drops.
@@ -56,6 +57,7 @@ export class ConnectClientFactory {
       {
         axios: this.axios,
         pool: createConnectPool(url, settings),
+        agent: createConnectAgent(url, settings),
         retry: new RetryPolicy(settings),
         breaker: new CircuitBreaker(settings),
         requestTimeoutMs: settings.requestTimeoutMs,

@@ -1,10 +1,5 @@
 import { Pool } from 'undici';
-
-/**
- * Idle keep-alive sockets are closed after this long, below the usual 5 s server keep-alive, so a POST
- * (never retried) is not written to a socket the server is about to close.
- */
-const FREE_SOCKET_TIMEOUT_MS = 4_000;
+import { FREE_SOCKET_TIMEOUT_MS } from './connect-agent.factory.js';
 
 export interface ConnectPoolSettings {
   connectTimeoutMs: number;
@@ -12,11 +7,11 @@ export interface ConnectPoolSettings {
 }
 
 /**
- * One bounded keep-alive pool for one Connect server (only the origin of `baseUrl` is used). undici rather than
- * node:http: for a 3 KB item at c=32 its client costs 55–60 µs of CPU a call against 145–180 µs for node:http with
- * a keep-alive agent, and relays a 100 MB download for about the same CPU (`bench/HISTORY.md`, 2026-11-30 03:43).
- * The connect timeout covers TCP and, for https, the TLS handshake, and stops once the socket is usable: a slow
- * *response* is left to the request timeout, which is what tells "cannot connect" from "slow".
+ * One bounded keep-alive pool for one Connect server's calls answered in JSON (file content goes through the
+ * account's agent, connect-agent.factory.ts); only the origin of `baseUrl` is used. undici rather than node:http:
+ * for a 3 KB item at c=32 its client costs 55–60 µs of CPU a call against 145–180 µs (`bench/HISTORY.md`).
+ * The connect timeout covers TCP and, for https, the TLS handshake (undici's coarse timers: up to about a second
+ * late), and stops once the socket is usable: a slow *response* is left to the request timeout.
  */
 export function createConnectPool(baseUrl: URL, settings: ConnectPoolSettings): Pool {
   return new Pool(baseUrl.origin, {

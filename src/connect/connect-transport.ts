@@ -1,3 +1,4 @@
+import type { Agent } from 'node:http';
 import { PassThrough, Readable } from 'node:stream';
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import type { Dispatcher } from 'undici';
@@ -21,8 +22,10 @@ export interface ConnectAccountCredentials {
 /** Everything a client needs besides credentials; built by ConnectClientFactory. */
 export interface ConnectClientDependencies {
   axios: AxiosInstance;
-  /** The account's own keep-alive pool (connect-pool.factory.ts). */
+  /** The account's own keep-alive pool for calls answered in JSON (connect-pool.factory.ts). */
   pool: Dispatcher;
+  /** The account's own keep-alive agent for file content (connect-agent.factory.ts). */
+  agent: Agent;
   retry: RetryPolicy;
   breaker: CircuitBreaker;
   requestTimeoutMs: number;
@@ -72,7 +75,7 @@ async function readErrorBody(stream: Readable): Promise<string> {
 }
 
 /**
- * The wire under one connected account's ConnectClient: the token, the account's own bounded keep-alive pool,
+ * The wire under one connected account's ConnectClient: the token, the account's own bounded keep-alive pool and agent,
  * retries for idempotent calls and the circuit breaker. Every call goes through `axiosRef` directly (no
  * Observables on the hot path) and every failure is mapped by ConnectErrorMapper to an AppException that holds
  * no secret. Shared by the account's client and the per-request views of it (ConnectClient.after).
@@ -83,6 +86,7 @@ export class ConnectTransport {
   // ES private fields: invisible to util.inspect and JSON.stringify, unlike TypeScript `private`.
   readonly #token: string;
   readonly #pool: Dispatcher;
+  readonly #agent: Agent;
   readonly #axios: AxiosInstance;
   readonly #retry: RetryPolicy;
   readonly #breaker: CircuitBreaker;
@@ -100,6 +104,7 @@ export class ConnectTransport {
     this.baseUrl = credentials.baseUrl.replace(/\/+$/, '');
     this.#token = credentials.token;
     this.#pool = dependencies.pool;
+    this.#agent = dependencies.agent;
     this.#axios = dependencies.axios;
     this.#retry = dependencies.retry;
     this.#breaker = dependencies.breaker;
@@ -112,6 +117,7 @@ export class ConnectTransport {
     // Built once. The transport (connect-http.adapter.ts) resolves every status and never redirects or proxies.
     this.#baseConfig = {
       connectPool: dependencies.pool,
+      connectAgent: dependencies.agent,
       timeout: dependencies.requestTimeoutMs,
       transformRequest: NO_TRANSFORMS,
       transformResponse: NO_TRANSFORMS,
@@ -132,6 +138,7 @@ export class ConnectTransport {
   destroy(): void {
     this.#destroyed = true;
     void this.#pool.destroy();
+    this.#agent.destroy();
   }
 
   /**

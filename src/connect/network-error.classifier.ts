@@ -1,3 +1,4 @@
+import { CONNECT_TIMEOUT_CODE } from './connect-agent.factory.js';
 import { RESPONSE_TOO_LARGE_CODE } from './connect-http.adapter.js';
 
 /** What went wrong below HTTP: decides both retrying (only `reset`) and the error code we report. */
@@ -15,7 +16,7 @@ const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 const UNREACHABLE_CODES = new Set([
   'ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EAI_AGAIN', 'EADDRNOTAVAIL',
-  'UND_ERR_CONNECT_TIMEOUT',
+  CONNECT_TIMEOUT_CODE, 'UND_ERR_CONNECT_TIMEOUT',
 ]);
 const TLS_CODES = new Set([
   'EPROTO', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN',
@@ -37,7 +38,7 @@ function codeOf(error: unknown): string | undefined {
 
 /**
  * Classifies an error for a request that produced no HTTP response. ConnectClient's transport
- * (connect-http.adapter.ts) rejects with the socket's or undici's error itself; an error that wraps one (axios's
+ * (connect-http.adapter.ts) rejects with the socket's, Node's or undici's error itself; an error that wraps one (axios's
  * own adapters copy its `code` and keep it as `cause`) is read through to it.
  */
 export function classifyNetworkError(error: unknown): NetworkFailure {

@@ -14,6 +14,7 @@ import { AppConfig } from '../../src/config/app-config.js';
 import { validateEnvironment } from '../../src/config/load-environment.js';
 import { ConnectSimulator } from '../../src/connect-simulator/connect-simulator.js';
 import type { ConnectClient } from '../../src/connect/connect-client.js';
+import { CONNECT_TIMEOUT_CODE, SOCKET_READ_BYTES } from '../../src/connect/connect-agent.factory.js';
 import { ConnectClientFactory, type ConnectClientOverrides } from '../../src/connect/connect-client.factory.js';
 
 /** A 26-character Connect id that reads as what it is. */
@@ -243,7 +244,18 @@ describe('ConnectClient happy paths', () => {
     expect(minorGcs - gcsBefore).toBeLessThanOrEqual(Math.floor(BIG_BYTES.length / SCAVENGE_EVERY) + 1);
   });
 
-  it('downloads at once over one account\'s sockets, each byte for byte', async () => {
+  it('reads the socket up to SOCKET_READ_BYTES at a time, not in Node\'s 64 KB reads', async () => {
+    const content = await newClient().getFileContent(VAULT, DOC, BIG_FILE);
+    // Unread, the body stops the socket and fills the kernel's buffer: the next read takes all it can.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const sizes: number[] = [];
+    for await (const chunk of content.stream) sizes.push((chunk as Buffer).length);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(BIG_BYTES.length);
+    expect(Math.max(...sizes)).toBeGreaterThan(64 * 1024);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(SOCKET_READ_BYTES);
+  });
+
+  it('downloads at once over one account\'s sockets, which share a read buffer, each byte for byte', async () => {
     const client = newClient();
     const contents = await Promise.all([1, 2, 3, 4].map(() => client.getFileContent(VAULT, DOC, BIG_FILE)));
     const bodies = await Promise.all(contents.map((content) => readAll(content.stream)));
@@ -385,10 +397,16 @@ describe('ConnectClient error mapping', () => {
     try {
       const { port } = silent.address() as AddressInfo;
       const started = Date.now();
-      const error = await expectConnectError(newClient({ maxRetries: 0, requestTimeoutMs: 3_000 }, `https://127.0.0.1:${port}`).health(), ErrorCode.CONNECT_UNREACHABLE);
+      const client = newClient({ maxRetries: 0, requestTimeoutMs: 3_000 }, `https://127.0.0.1:${port}`);
+      const error = await expectConnectError(client.health(), ErrorCode.CONNECT_UNREACHABLE);
       // The 200 ms connect timeout fired (undici's coarse timers: within about a second), not the 3 s request timeout.
       expect(Date.now() - started).toBeLessThan(1_500);
       expect(error.details).toEqual({ networkError: 'UND_ERR_CONNECT_TIMEOUT' });
+      // File content has sockets of its own, with a timer of ours.
+      const downloadStarted = Date.now();
+      const download = await expectConnectError(client.getFileContent(VAULT, DOC, BIG_FILE), ErrorCode.CONNECT_UNREACHABLE);
+      expect(Date.now() - downloadStarted).toBeLessThan(550);
+      expect(download.details).toEqual({ networkError: CONNECT_TIMEOUT_CODE });
     } finally {
       sockets.forEach((s) => s.destroy());
       await new Promise<void>((resolve) => silent.close(() => resolve()));
