@@ -49,7 +49,7 @@ function tooLargeError(): Error {
  *   145–180 µs for node:http.
  * - File content (`stream`) goes through the account's node:http(s) agent, whose plain-http sockets read into one
  *   reused buffer: no allocation per read, where undici's reads take a fresh 64 KB buffer each and copy it into
- *   its parser's memory (15–25% more CPU per 100 MB, and 16–21 MB more RSS kept after a few downloads).
+ *   its parser's memory (15–25% more CPU per 100 MB, and 15–24 MB more RSS kept after a few downloads).
  *
  * The contract ConnectClient relies on: every status resolves (its `validateStatus` accepts all); `text` bodies
  * arrive as one string, `stream` bodies as the IncomingMessage itself; failures below HTTP reject with the
