@@ -25,6 +25,10 @@ import { SEED_ACTIONS, seedActor, seedAuditRecords, seedVault, vacuumAudit } fro
 import { alternated, burst, cannon, repeated, request, sequential, type LoadResult, type RequestSpec } from './lib/load.js';
 import { freePort } from '../src/common/net/ports.util.js';
 import { Child } from './lib/processes.js';
+import {
+  api, createBenchAccount, type CreatedTenant, FILE_BIG, FILE_SIZE, GENERATED_ITEMS, ITEM_BIG, ITEM_PATCH, ITEM_RICH, serviceEnv, startSimulator, svcHeaders,
+  VAULT_BENCH, VAULT_FILES, VAULT_WRITES,
+} from './lib/bench-setup.js';
 import { auditWriterLoad } from './lib/audit-writer-load.js';
 import { AUDIT_WRITER_OPTIONS } from '../src/audit/audit-core.module.js';
 import { PgAuditStore } from '../src/audit/audit-store.js';
@@ -64,8 +68,6 @@ const AUDIT_EXPORT_SMALL_ROWS = 25_000;
  * lines (about 1 KB each) would add about 75 MB; V8's heap sizing alone moved the peak by up to 22 MB between runs.
  */
 const EXPORT_FLAT_MB = 32;
-const FILE_SIZE = 100 * MB;
-const GENERATED_ITEMS = 10_000;
 /**
  * Measuring window (s) of the longer throughput scenarios, through the service (or the reference proxy) and directly.
  * The warm-up, get item's at c=32, covers V8's compiling of a fresh process: the service's CPU per request falls from
@@ -73,15 +75,6 @@ const GENERATED_ITEMS = 10_000;
  */
 const WINDOW = QUICK ? { warm: 1, service: 4, direct: 2 } : { warm: 8, service: 10, direct: 5 };
 const SHORT = QUICK ? { warm: 1, service: 3, direct: 2 } : { warm: 2, service: 5, direct: 3 };
-
-// Fixed ids (26 × [a-z0-9], as Connect's) so that every request is known before the simulator starts.
-const VAULT_BENCH = 'benchlist0000000000000000a';
-const VAULT_FILES = 'benchfiles000000000000000a';
-const VAULT_WRITES = 'benchwrites00000000000000a';
-const ITEM_RICH = 'benchrichitem000000000000a';
-const ITEM_BIG = 'benchbigfile0000000000000a';
-const FILE_BIG = 'benchbigfilecontent00000a0';
-const ITEM_PATCH = 'benchpatchtarget000000000a';
 
 // ---- what runs ----------------------------------------------------------------------------------------------
 
@@ -147,11 +140,6 @@ let profileMarks: string | undefined;
 function log(message: string): void {
   process.stdout.write(`${message}\n`);
 }
-
-const svcHeaders = (key: string, json = false): Record<string, string> => ({
-  authorization: `Bearer ${key}`,
-  ...(json ? { 'content-type': 'application/json' } : {}),
-});
 
 /**
  * Runs `run` while sampling the RSS (every 100 ms) and CPU time of the service (or of `target`, the reference
@@ -528,62 +516,6 @@ function startScript(): StartScript {
   return start;
 }
 
-function seed(): unknown {
-  const otpSecret = 'JBSWY3DPEHPK3PXP';
-  return {
-    vaults: [
-      { id: VAULT_BENCH, name: 'Bench', description: `${GENERATED_ITEMS} generated login items` },
-      {
-        id: VAULT_FILES,
-        name: 'Bench files',
-        items: [
-          {
-            // About 2.5 KB of JSON, like the calibration's upstream item: fields, sections, a file, an OTP.
-            id: ITEM_RICH, title: 'Production database', category: 'LOGIN', tags: ['prod', 'db', 'bench'],
-            urls: [{ href: 'https://db.prod.example.com', primary: true }, { href: 'https://console.example.com/db', label: 'console' }],
-            sections: [{ id: 'conn', label: 'Connection details' }, { id: 'ops', label: 'Operations' }],
-            fields: [
-              { id: 'username', type: 'STRING', purpose: 'USERNAME', label: 'username', value: 'svc-orders-writer@example.com' },
-              { id: 'password', type: 'CONCEALED', purpose: 'PASSWORD', label: 'password', value: 'n7#Qv9!pLw2@Zr5$Xk8^Mt3&' },
-              { id: 'notesPlain', type: 'STRING', purpose: 'NOTES', label: 'notesPlain', value: 'Rotated by the quarterly workflow. Owner: platform team.' },
-              { id: 'host', type: 'STRING', label: 'host', value: 'orders-db.prod.internal', section: { id: 'conn' } },
-              { id: 'port', type: 'STRING', label: 'port', value: '5432', section: { id: 'conn' } },
-              { id: 'database', type: 'STRING', label: 'database', value: 'orders', section: { id: 'conn' } },
-              { id: 'sslmode', type: 'STRING', label: 'sslmode', value: 'verify-full', section: { id: 'conn' } },
-              { id: 'oncall', type: 'EMAIL', label: 'on-call', value: 'dba-oncall@example.com', section: { id: 'ops' } },
-              { id: 'runbook', type: 'URL', label: 'runbook', value: 'https://wiki.example.com/runbooks/orders-db', section: { id: 'ops' } },
-              { id: 'apikey', type: 'CONCEALED', label: 'monitoring api key', value: 'mon_3f9a8c7d6e5b4a3f2e1d0c9b8a7f6e5d', section: { id: 'ops' } },
-              { id: 'otp', type: 'OTP', label: 'one-time password', value: `otpauth://totp/orders-db?secret=${otpSecret}&issuer=Example`, section: { id: 'ops' } },
-            ],
-            files: [{ name: 'ca-chain.pem', content: Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB...bench...\n-----END CERTIFICATE-----\n').toString('base64'), section: { id: 'conn' } }],
-          },
-          { id: ITEM_BIG, title: 'Database backup', category: 'SECURE_NOTE', files: [{ id: FILE_BIG, name: 'backup.bin', generated: true, size: FILE_SIZE }] },
-        ],
-      },
-      {
-        id: VAULT_WRITES,
-        name: 'Bench writes',
-        items: [
-          {
-            id: ITEM_PATCH, title: 'Rotation target', category: 'LOGIN',
-            fields: [
-              { id: 'username', type: 'STRING', purpose: 'USERNAME', label: 'username', value: 'rotation-user' },
-              { id: 'password', type: 'CONCEALED', purpose: 'PASSWORD', label: 'password', value: 'initial-Passw0rd!' },
-            ],
-          },
-        ],
-      },
-    ],
-  };
-}
-
-async function api<T>(url: string, key: string, body?: unknown, method = body === undefined ? 'GET' : 'POST'): Promise<T> {
-  const res = await fetch(url, { method, headers: svcHeaders(key, body !== undefined), body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${new URL(url).pathname} answered ${res.status}: ${text.slice(0, 300)}`);
-  return JSON.parse(text) as T;
-}
-
 /** The owner's URL of the embedded database the service started under `dataDir` (password file, postmaster.pid). */
 function embeddedOwnerUrl(dataDir: string): string {
   const password = readFileSync(join(dataDir, 'postgres-password'), 'utf8').trim();
@@ -778,35 +710,17 @@ async function main(): Promise<void> {
 
   try {
     // Simulator: its own process, 10,000 generated items in "Bench", a 100 MB generated file.
-    const seedFile = join(work, 'seed.json');
-    writeFileSync(seedFile, JSON.stringify(seed()));
     const simStarted = Date.now();
-    sim = Child.start('simulator', process.execPath, [
-      join(ROOT, 'dist/src/connect-simulator/main.js'), '--port', '0', '--seed', seedFile, '--generate', String(GENERATED_ITEMS), '--vault', 'Bench',
-      '--admin-secret', randomBytes(16).toString('hex'),
-    ], { env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+    const simulator = await startSimulator(ROOT, work);
+    sim = simulator.child;
     children.push(sim);
-    const simUrl = (await sim.waitFor(/listening on (http:\/\/\S+)/, 60_000))[1];
-    const simToken = (await sim.waitFor(/^Token: (\S+)/, 10_000))[1];
+    const { url: simUrl, token: simToken } = simulator;
     log(`simulator ${simUrl} (pid ${sim.pid}), ${GENERATED_ITEMS} items generated in ${Date.now() - simStarted} ms`);
 
     // Service: its own process, production settings.
     const port = await freePort();
     const platformKey = `bench-platform-${randomBytes(24).toString('hex')}`;
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      PLATFORM_API_KEY: platformKey,
-      ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
-      LOG_LEVEL: 'warn',
-      // The per-tenant and per-account limits (6,000 and 3,000 a minute by default) would answer the load with 429:
-      // raised to their maximum, the limiter still counts every request but never refuses one.
-      RATE_LIMIT_TENANT_PER_MINUTE: '10000000',
-      RATE_LIMIT_ACCOUNT_PER_MINUTE: '10000000',
-    };
+    const env = serviceEnv(port, platformKey);
     let ownerUrl: string;
     const dataDir = join(work, 'data');
     if (baseDbUrl) {
@@ -847,16 +761,13 @@ async function main(): Promise<void> {
     if (bootSettledRss !== undefined) log(`service RSS ${BOOT_SETTLE_S} s after boot, idle: ${round1(bootSettledRss / MB)} MB`);
 
     // Tenants, keys and the connected account, through the API.
-    type Created = { tenant: { id: string }; apiKey: { key: string } };
-    const bench = await api<Created>(`${serviceUrl}/v1/tenants`, platformKey, { name: 'bench' });
-    const operatorKey = (await api<{ key: string }>(`${serviceUrl}/v1/api-keys`, bench.apiKey.key, { name: 'bench operator', role: 'operator' })).key;
-    const account = await api<{ id: string }>(`${serviceUrl}/v1/connected-accounts`, bench.apiKey.key, { name: 'bench simulator', connectServerUrl: simUrl, connectToken: simToken });
-    const queryTenant = await api<Created>(`${serviceUrl}/v1/tenants`, platformKey, { name: 'bench audit query (synthetic records)' });
-    const exportTenant = await api<Created>(`${serviceUrl}/v1/tenants`, platformKey, { name: 'bench audit export (synthetic records)' });
-    const exportSmallTenant = await api<Created>(`${serviceUrl}/v1/tenants`, platformKey, { name: 'bench small audit export (synthetic records)' });
+    const bench = await createBenchAccount(serviceUrl, platformKey, simulator);
+    const queryTenant = await api<CreatedTenant>(`${serviceUrl}/v1/tenants`, platformKey, { name: 'bench audit query (synthetic records)' });
+    const exportTenant = await api<CreatedTenant>(`${serviceUrl}/v1/tenants`, platformKey, { name: 'bench audit export (synthetic records)' });
+    const exportSmallTenant = await api<CreatedTenant>(`${serviceUrl}/v1/tenants`, platformKey, { name: 'bench small audit export (synthetic records)' });
     const reference = () => (referenceProxy ??= startReferenceProxy(simUrl, simToken, ownerUrl));
     const ctx: Context = {
-      serviceUrl, simUrl, simToken, operatorKey, accountId: account.id, benchTenantId: bench.tenant.id,
+      serviceUrl, simUrl, simToken, operatorKey: bench.operatorKey, accountId: bench.accountId, benchTenantId: bench.tenantId,
       queryTenantKey: queryTenant.apiKey.key, exportTenantKey: exportTenant.apiKey.key,
       exportSmallTenantKey: exportSmallTenant.apiKey.key, service, simulator: sim, embeddedDb: !baseDbUrl, ownerUrl, reference,
     };
