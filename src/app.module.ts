@@ -4,6 +4,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { ActionsModule } from './actions/actions.module.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
+import { AuditGuardModule } from './audit/audit-guard.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { ConnectedAccountsModule } from './connected-accounts/connected-accounts.module.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
@@ -39,6 +40,8 @@ export class AppModule {
         RateLimitsModule,
         // After RateLimitsModule: unknown query parameters are answered after authentication and limits.
         QueryParamsModule,
+        // After every module with a global guard: the request record is written once those let the request through.
+        AuditGuardModule,
         TenantsModule,
         ConnectedAccountsModule,
         VaultsModule,

@@ -84,7 +84,7 @@ const asArray = (value: string | string[] | undefined): string[] => (value === u
 /**
  * The table from (HTTP method, route pattern) to audited action, built at start-up from Nest's route metadata
  * (@AuditAction on each handler). The audit hooks look requests up by Fastify's matched route pattern, so a
- * request the guard refuses (before any interceptor) still carries its action key. It also keeps the list of
+ * request a guard refuses (before the audit guard) still carries its action key. It also keeps the list of
  * routes actually registered on Fastify, for the route-walk test and the start-up warning.
  */
 @Injectable()

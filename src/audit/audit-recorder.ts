@@ -18,7 +18,7 @@ export const AUDIT_STATE = 'wrkAudit';
 
 export interface AuditState {
   meta: AuditRouteMeta;
-  /** The request record, once built (by the interceptor, or at the end for requests refused earlier). */
+  /** The request record, once built (by AuditRequestGuard, or at the end for requests refused earlier). */
   request?: AuditDraft;
   /** The request record could not be committed (the request was refused with AUDIT_UNAVAILABLE). */
   requestFailed: boolean;
@@ -26,6 +26,8 @@ export interface AuditState {
   done: boolean;
   /** What the handler added for the outcome record (annotateAudit). */
   note?: { details?: Record<string, unknown>; resources?: AuditResources };
+  /** The request record's commit, which the answer waits for, on routes whose handler runs meanwhile. */
+  answerAfter?: Promise<void>;
 }
 
 /** What a request not audited holds in AUDIT_STATE, once that is decided. */
@@ -96,9 +98,9 @@ export function annotateAudit(request: FastifyRequest, note: { details?: Record<
 }
 
 /**
- * Turns HTTP requests into audit records: the request record (from the interceptor, before any Connect call) and
+ * Turns HTTP requests into audit records: the request record (from AuditRequestGuard, before any Connect call) and
  * the outcome record (when the response is finished, from the Fastify onResponse hook, or when the client
- * went away first). Requests refused before any interceptor runs (guard, unknown route, body parsing) get
+ * went away first). Requests refused before that guard runs (other guards, unknown route, body parsing) get
  * both records at the end.
  */
 @Injectable()
@@ -111,7 +113,7 @@ export class AuditRecorder {
   ) {}
 
   /**
-   * Interceptor step: writes the request record. Returns its commit when the route fails closed (the Connect
+   * AuditRequestGuard's step: writes the request record. Returns its commit when the route fails closed (the Connect
    * calls and the answer wait for it); it rejects with 503 AUDIT_UNAVAILABLE when the record cannot be committed.
    */
   beforeHandler(request: FastifyRequest, reply: FastifyReply): Promise<void> | undefined {
@@ -134,10 +136,29 @@ export class AuditRecorder {
     });
   }
 
-  /** Whether the route's handler may start while its request record commits (AuditRouteMeta.handlerDuringCommit). */
-  handlerDuringCommit(request: FastifyRequest): boolean {
+  /**
+   * Whether the route's handler may start while its request record commits (AuditRouteMeta.handlerDuringCommit);
+   * if so, the answer waits for `committed` (answerReady).
+   */
+  answerAfterCommit(request: FastifyRequest, committed: Promise<void>): boolean {
     const state = (request as AuditedRequest)[AUDIT_STATE];
-    return state ? state.meta.handlerDuringCommit : false;
+    if (!state || !state.meta.handlerDuringCommit) return false;
+    // Awaited by answerReady; until then a failed commit must not count as unhandled.
+    committed.catch(() => undefined);
+    state.answerAfter = committed;
+    return true;
+  }
+
+  /**
+   * Fastify onSend: what the answer waits for, if anything. A failed commit wins over whatever the handler made of
+   * the request (503 AUDIT_UNAVAILABLE), and is reported once: the error's own answer does not wait again.
+   */
+  answerReady(request: FastifyRequest): Promise<void> | undefined {
+    const state = (request as AuditedRequest)[AUDIT_STATE];
+    if (!state || !state.answerAfter) return undefined;
+    const pending = state.answerAfter;
+    state.answerAfter = undefined;
+    return pending;
   }
 
   /** Fastify onResponse: the outcome record (and the request record, if none was written). */

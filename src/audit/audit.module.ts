@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
+import { DiscoveryModule } from '@nestjs/core';
 import { AuditActionCatalog } from './audit-action.catalog.js';
 import { AuditCoreModule } from './audit-core.module.js';
 import { AuditEventsController } from './audit-events.controller.js';
@@ -7,7 +7,6 @@ import { AuditEventsService } from './audit-events.service.js';
 import { AuditHttpHooks } from './audit-http.hooks.js';
 import { AuditMaintenance } from './audit-maintenance.js';
 import { AuditRecorder } from './audit-recorder.js';
-import { AuditInterceptor } from './audit.interceptor.js';
 import { AuditVerifier } from './audit-verifier.js';
 
 /**
@@ -57,8 +56,7 @@ import { AuditVerifier } from './audit-verifier.js';
     AuditEventsService,
     AuditVerifier,
     AuditMaintenance,
-    { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
   ],
-  exports: [AuditCoreModule, AuditActionCatalog],
+  exports: [AuditCoreModule, AuditActionCatalog, AuditRecorder],
 })
 export class AuditModule {}

@@ -38,7 +38,7 @@ describe('audit reviewer API', () => {
   // Seeded events get distinct, increasing times (ahead of the records the set-up requests wrote).
   let clock = 0;
 
-  /** Commits a request record and its outcome record, as the interceptor and the onResponse hook would. */
+  /** Commits a request record and its outcome record, as the audit guard and the onResponse hook would. */
   async function pair(tenantId: string, o: { action: string; outcome?: AuditOutcome; status?: number; actor?: string; account?: string; vault?: string; item?: string; requestId?: string }) {
     const writer = t.app.get(AuditWriter);
     const request: AuditDraft = {

@@ -8,7 +8,7 @@ export interface Principal {
   keyName: string;
   role: Role;
   /**
-   * Per request, on reads the audit interceptor lets start while their request record commits: every Connect
+   * Per request, on reads the audit guard lets start while their request record commits: every Connect
    * call made for the request waits for this (ConnectClientRegistry.forPrincipal) and fails with its error.
    */
   auditCommitted?: Promise<void>;
