@@ -61,13 +61,9 @@ export function canonicalRecord(values: HashedValues): string {
   return canonicalRecordOf(values, values.seq, values.recorded_at);
 }
 
-type OneShotHash = (algorithm: string, data: Buffer, outputEncoding: 'buffer') => Buffer;
-const oneShot = (crypto as unknown as { hash?: OneShotHash }).hash;
-
-/** SHA-256(prevHash || canonical). */
+/** SHA-256(prevHash || canonical), one-shot (`crypto.hash`): it runs twice per request. */
 export function hashCanonical(prevHash: Buffer, canonical: string): Buffer {
-  if (oneShot) return oneShot('sha256', Buffer.concat([prevHash, Buffer.from(canonical, 'utf8')]), 'buffer');
-  return crypto.createHash('sha256').update(prevHash).update(canonical, 'utf8').digest();
+  return crypto.hash('sha256', Buffer.concat([prevHash, Buffer.from(canonical, 'utf8')]), 'buffer');
 }
 
 export function chainHash(prevHash: Buffer, values: HashedValues): Buffer {
