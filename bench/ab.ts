@@ -11,7 +11,8 @@
  *     [--rounds 12] [--window 4] [--warm 8] [--connections 32]
  *
  * A is the build under --base, B this checkout's. CPU is the service process's (user + system, /proc) over the
- * window, divided by the requests answered in it.
+ * window, divided by the requests answered in it; "db" the same for every process named `postgres` on this machine
+ * (DATABASE_URL's server when it is local; both services share it, and only the one measured is loaded).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -22,7 +23,7 @@ import pg from 'pg';
 import { freePort } from '../src/common/net/ports.util.js';
 import { createBenchAccount, ITEM_RICH, serviceEnv, startSimulator, svcHeaders, VAULT_FILES } from './lib/bench-setup.js';
 import { cannon } from './lib/load.js';
-import { cpuMicros } from './lib/proc-stats.js';
+import { cpuByPid, cpuMicros, cpuSince, pidsNamed } from './lib/proc-stats.js';
 import { Child } from './lib/processes.js';
 import { parseStartScript } from './lib/start-script.js';
 
@@ -48,11 +49,13 @@ interface Side {
   url?: string;
   headers?: Record<string, string>;
   cpu: number[];
+  db: number[];
   rps: number[];
 }
 
 interface Window {
   cpuUs: number;
+  dbUs: number;
   rps: number;
   failed: number;
 }
@@ -87,9 +90,12 @@ async function startService(side: Side, adminUrl: string, sim: { url: string; to
 async function measure(side: Side, connections: number, seconds: number): Promise<Window> {
   const pid = side.child!.pid;
   const before = cpuMicros(pid);
+  const dbBefore = cpuByPid(pidsNamed('postgres'));
   const result = await cannon({ url: side.url!, headers: side.headers, connections, durationS: seconds });
   const cpu = cpuMicros(pid) - before;
-  return { cpuUs: result.requests > 0 ? cpu / result.requests : 0, rps: result.rps, failed: result.non2xx + result.errors };
+  const db = cpuSince(pidsNamed('postgres'), dbBefore);
+  const per = (micros: number) => (result.requests > 0 ? micros / result.requests : 0);
+  return { cpuUs: per(cpu), dbUs: per(db), rps: result.rps, failed: result.non2xx + result.errors };
 }
 
 async function main(): Promise<void> {
@@ -102,8 +108,8 @@ async function main(): Promise<void> {
   const connections = numberOption('connections', 32);
 
   const sides: [Side, Side] = [
-    { label: 'A', root: resolve(base), cpu: [], rps: [] },
-    { label: 'B', root: ROOT, cpu: [], rps: [] },
+    { label: 'A', root: resolve(base), cpu: [], db: [], rps: [] },
+    { label: 'B', root: ROOT, cpu: [], db: [], rps: [] },
   ];
   const work = mkdtempSync(join(os.tmpdir(), 'wrk-ab-'));
   let sim: Child | undefined;
@@ -133,9 +139,10 @@ async function main(): Promise<void> {
       for (const side of order) {
         const w = await measure(side, connections, window);
         side.cpu.push(w.cpuUs);
+        side.db.push(w.dbUs);
         side.rps.push(w.rps);
         failed += w.failed;
-        line.push(`${side.label} ${Math.round(w.cpuUs)} µs/req ${Math.round(w.rps)} req/s`);
+        line.push(`${side.label} ${Math.round(w.cpuUs)} µs/req (db ${Math.round(w.dbUs)}) ${Math.round(w.rps)} req/s`);
       }
       process.stdout.write(`round ${round}: ${line.join(' | ')}\n`);
     }
@@ -143,6 +150,7 @@ async function main(): Promise<void> {
     const ratios = a.cpu.map((cpu, i) => b.cpu[i] / cpu);
     process.stdout.write(
       `\nmedian CPU a request: A ${Math.round(median(a.cpu))} µs, B ${Math.round(median(b.cpu))} µs; B/A by round: median ${median(ratios).toFixed(3)}, B lower in ${ratios.filter((r) => r < 1).length} of ${rounds}\n` +
+      `median db CPU a request: A ${Math.round(median(a.db))} µs, B ${Math.round(median(b.db))} µs\n` +
       `median req/s: A ${Math.round(median(a.rps))}, B ${Math.round(median(b.rps))}; failed responses: ${failed}\n`,
     );
   } finally {

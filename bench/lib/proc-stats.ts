@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 let clockTicks: number | undefined;
 
@@ -84,15 +84,33 @@ export function descendants(pid: number): number[] {
   return out;
 }
 
-/** Total CPU time (µs) of a set of processes; processes that are gone count 0. */
 /**
- * CPU time (µs) the processes below `root` used since `before` (from cpuByPid): a process started meanwhile counts
- * whole, one that exited meanwhile counts nothing (its time is gone from /proc), so never a negative figure.
+ * CPU time (µs) `pids` used since `before` (from cpuByPid): a process started meanwhile counts whole, one that exited
+ * meanwhile counts nothing (its time is gone from /proc), so never a negative figure.
  */
-export function descendantsCpuSince(root: number, before: Map<number, number>): number {
+export function cpuSince(pids: number[], before: Map<number, number>): number {
   let total = 0;
-  for (const [pid, micros] of cpuByPid(descendants(root))) total += Math.max(0, micros - (before.get(pid) ?? 0));
+  for (const [pid, micros] of cpuByPid(pids)) total += Math.max(0, micros - (before.get(pid) ?? 0));
   return total;
+}
+
+/** CPU time (µs) the processes below `root` used since `before` (cpuSince). */
+export function descendantsCpuSince(root: number, before: Map<number, number>): number {
+  return cpuSince(descendants(root), before);
+}
+
+/** Pids of the processes whose command name (`/proc/<pid>/comm`) is `name`: every process of a local Postgres, say. */
+export function pidsNamed(name: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === name) pids.push(Number(entry));
+    } catch {
+      // exited
+    }
+  }
+  return pids;
 }
 
 /** CPU time so far (µs) of each of `pids` still running. */
@@ -108,6 +126,7 @@ export function cpuByPid(pids: number[]): Map<number, number> {
   return out;
 }
 
+/** Total CPU time (µs) of a set of processes; processes that are gone count 0. */
 export function totalCpuMicros(pids: number[]): number {
   let total = 0;
   for (const pid of pids) {
