@@ -51,12 +51,14 @@ interface Side {
   cpu: number[];
   db: number[];
   rps: number[];
+  p99: number[];
 }
 
 interface Window {
   cpuUs: number;
   dbUs: number;
   rps: number;
+  p99: number;
   failed: number;
 }
 
@@ -95,7 +97,7 @@ async function measure(side: Side, connections: number, seconds: number): Promis
   const cpu = cpuMicros(pid) - before;
   const db = cpuSince(pidsNamed('postgres'), dbBefore);
   const per = (micros: number) => (result.requests > 0 ? micros / result.requests : 0);
-  return { cpuUs: per(cpu), dbUs: per(db), rps: result.rps, failed: result.non2xx + result.errors };
+  return { cpuUs: per(cpu), dbUs: per(db), rps: result.rps, p99: result.p99, failed: result.non2xx + result.errors };
 }
 
 async function main(): Promise<void> {
@@ -108,8 +110,8 @@ async function main(): Promise<void> {
   const connections = numberOption('connections', 32);
 
   const sides: [Side, Side] = [
-    { label: 'A', root: resolve(base), cpu: [], db: [], rps: [] },
-    { label: 'B', root: ROOT, cpu: [], db: [], rps: [] },
+    { label: 'A', root: resolve(base), cpu: [], db: [], rps: [], p99: [] },
+    { label: 'B', root: ROOT, cpu: [], db: [], rps: [], p99: [] },
   ];
   const work = mkdtempSync(join(os.tmpdir(), 'wrk-ab-'));
   let sim: Child | undefined;
@@ -141,8 +143,9 @@ async function main(): Promise<void> {
         side.cpu.push(w.cpuUs);
         side.db.push(w.dbUs);
         side.rps.push(w.rps);
+        side.p99.push(w.p99);
         failed += w.failed;
-        line.push(`${side.label} ${Math.round(w.cpuUs)} µs/req (db ${Math.round(w.dbUs)}) ${Math.round(w.rps)} req/s`);
+        line.push(`${side.label} ${Math.round(w.cpuUs)} µs/req (db ${Math.round(w.dbUs)}) ${Math.round(w.rps)} req/s p99 ${w.p99} ms`);
       }
       process.stdout.write(`round ${round}: ${line.join(' | ')}\n`);
     }
@@ -151,7 +154,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       `\nmedian CPU a request: A ${Math.round(median(a.cpu))} µs, B ${Math.round(median(b.cpu))} µs; B/A by round: median ${median(ratios).toFixed(3)}, B lower in ${ratios.filter((r) => r < 1).length} of ${rounds}\n` +
       `median db CPU a request: A ${Math.round(median(a.db))} µs, B ${Math.round(median(b.db))} µs\n` +
-      `median req/s: A ${Math.round(median(a.rps))}, B ${Math.round(median(b.rps))}; failed responses: ${failed}\n`,
+      `median req/s: A ${Math.round(median(a.rps))}, B ${Math.round(median(b.rps))}; median p99: A ${median(a.p99)} ms, B ${median(b.p99)} ms; failed responses: ${failed}\n`,
     );
   } finally {
     await cleanup();
