@@ -1,6 +1,6 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { HealthCheck, type HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 import { Public } from '../common/auth/auth.decorators.js';
 import { DatabaseHealthIndicator } from './database.health.js';
 
@@ -20,9 +20,15 @@ export class HealthController {
     return this.health.check([]);
   }
 
+  /** 503 SERVICE_UNAVAILABLE with the reason (`details.reason`: `unreachable` or `migrations-pending`) when not ready. */
   @Get('ready')
   @HealthCheck()
-  ready() {
-    return this.health.check([() => this.database.check('database')]);
+  async ready() {
+    try {
+      return await this.health.check([() => this.database.check('database')]);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      throw DatabaseHealthIndicator.notReady((error.getResponse() as HealthCheckResult).error?.database);
+    }
   }
 }
